@@ -1,0 +1,73 @@
+"""Domain errors. Each carries the documented fault code it is published under.
+
+The SOAP layer turns these into Faults in one place, the CLI into one-line
+messages; neither needs to know more than ``code``, ``message`` and ``field``.
+``Client.*`` codes are the caller's mistakes, ``Server.*`` codes are ours.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "Server.InternalError"
+    default_message = "The service could not complete the request."
+
+    def __init__(self, message: str | None = None, *, field: str | None = None):
+        self.message = message or self.default_message
+        self.field = field
+        super().__init__(self.message)
+
+
+class AuthenticationFailed(DomainError):
+    # One message for every cause (no such login, wrong password, no header),
+    # so a caller cannot learn which logins exist.
+    code = "Client.AuthenticationFailed"
+    default_message = "Authentication failed."
+
+
+class CallNotFound(DomainError):
+    # Also raised for calls that exist but are not visible to the login, so
+    # call ids cannot be probed.
+    code = "Client.CallNotFound"
+    default_message = "No such call."
+
+
+class NoSolutionProposed(DomainError):
+    code = "Client.NoSolutionProposed"
+    default_message = "No solution is proposed for this call, so there is nothing to accept or reject."
+
+
+class SolutionAlreadyAnswered(DomainError):
+    code = "Client.SolutionAlreadyAnswered"
+    default_message = "The proposed solution was already answered differently."
+
+
+class InvalidArgument(DomainError):
+    code = "Client.InvalidArgument"
+    default_message = "A field has an invalid value."
+
+
+class UnknownReference(DomainError):
+    """An admin or staff action names a customer, status, login or call that does not exist."""
+
+    code = "Client.UnknownReference"
+    default_message = "The referenced object does not exist."
+
+
+class AlreadyExists(DomainError):
+    code = "Client.AlreadyExists"
+    default_message = "An object with this key already exists."
+
+
+class ConfigurationError(DomainError):
+    code = "Server.ConfigurationError"
+    default_message = "The helpdesk is not configured for this request; an administrator must fix its settings."
+
+
+class StoreUnavailable(DomainError):
+    code = "Server.Unavailable"
+    default_message = "The helpdesk store is unavailable; retry later."
+
+
+class InternalError(DomainError):
+    code = "Server.InternalError"

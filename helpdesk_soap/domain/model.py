@@ -1,0 +1,236 @@
+"""Calls, statuses, entries and the rules that govern them."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from .errors import InvalidArgument, NoSolutionProposed, SolutionAlreadyAnswered
+
+
+class Stage(enum.StrEnum):
+    """Progress stages (source document 003). Every configured status maps to one."""
+
+    DRAFT = "Draft"
+    OPEN = "Open"
+    ASSIGNED = "Assigned"
+    IN_PROGRESS = "InProgress"
+    DONE = "Done"
+    CLOSED = "Closed"
+    CANCELLED = "Cancelled"
+
+
+class Priority(enum.StrEnum):
+    """From Low to Blocker (source document 002)."""
+
+    LOW = "Low"
+    MEDIUM = "Medium"
+    HIGH = "High"
+    CRITICAL = "Critical"
+    BLOCKER = "Blocker"
+
+
+class Category(enum.StrEnum):
+    """Request categories (source document 002)."""
+
+    QUESTION = "Question"
+    TECHNICAL_SUPPORT = "TechnicalSupport"
+    IMPROVEMENT = "Improvement"
+
+
+class Visibility(enum.StrEnum):
+    PUBLIC = "Public"
+    INTERNAL = "Internal"
+
+
+class EntryKind(enum.StrEnum):
+    HISTORY = "History"
+    CONTACT = "Contact"
+
+
+class ContactType(enum.StrEnum):
+    PHONE = "Phone"
+    EMAIL = "Email"
+    VISIT = "Visit"
+    REMOTE = "Remote"
+    NOTE = "Note"
+
+
+class SolutionState(enum.StrEnum):
+    NONE = "None"
+    PROPOSED = "Proposed"
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    code: str
+    name: str
+    stage: Stage
+    result_visible: bool = False
+    is_final: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: int
+    number: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated login a request acts for."""
+
+    login_id: int
+    login_name: str
+    customer_id: int
+    can_set_service_level: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A history entry or a contact entry on a call."""
+
+    kind: EntryKind
+    text: str
+    author: str
+    created_at: datetime
+    visibility: Visibility = Visibility.PUBLIC
+    contact_type: ContactType | None = None
+    path: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallRequest:
+    """What a caller sends to open a call, as plain values."""
+
+    customer_number: str
+    subject: str
+    priority: Priority
+    category: Category
+    description: str = ""
+    external_ticket_id: str | None = None
+    service_level: str | None = None
+    components: tuple[str, ...] = ()
+    reporter_name: str | None = None
+    reporter_email: str | None = None
+    reporter_phone: str | None = None
+    installation: str | None = None
+    first_occurred_at: datetime | None = None
+
+    def validated(self) -> CallRequest:
+        subject = self.subject.strip()
+        if not subject:
+            raise InvalidArgument("Subject must not be empty.", field="Subject")
+        if not self.customer_number.strip():
+            raise InvalidArgument("CustomerId must not be empty.", field="CustomerId")
+        ext = self.external_ticket_id
+        if ext is not None and not ext.strip():
+            ext = None
+        return replace(self, subject=subject, external_ticket_id=ext)
+
+
+@dataclass(slots=True)
+class Call:
+    customer_id: int
+    origin_customer_id: int
+    created_by_login_id: int | None
+    reported_customer_number: str
+    subject: str
+    description: str
+    priority: Priority
+    category: Category
+    status_code: str
+    created_at: datetime
+    updated_at: datetime
+    external_ticket_id: str | None = None
+    service_level: str | None = None
+    components: tuple[str, ...] = ()
+    reporter_name: str | None = None
+    reporter_email: str | None = None
+    reporter_phone: str | None = None
+    installation: str | None = None
+    first_occurred_at: datetime | None = None
+    result: str | None = None
+    solution: str | None = None
+    solution_state: SolutionState = SolutionState.NONE
+    id: int | None = None
+    version: int = 0
+    new_entries: list[Entry] = field(default_factory=list)
+
+    def visible_to(self, principal: Principal) -> bool:
+        """A login sees its own customer's calls and the calls it created."""
+        return (self.customer_id == principal.customer_id
+                or self.created_by_login_id == principal.login_id)
+
+    def record(self, entry: Entry) -> None:
+        self.new_entries.append(entry)
+        self.updated_at = entry.created_at
+
+    def set_status(self, status: Status, *, author: str, now: datetime) -> bool:
+        if status.code == self.status_code:
+            return False
+        old = self.status_code
+        self.status_code = status.code
+        self.record(Entry(EntryKind.HISTORY, f"Status changed from {old} to {status.code}.",
+                          author, now))
+        return True
+
+    def set_result(self, text: str, *, author: str, now: datetime) -> None:
+        self.result = text
+        self.record(Entry(EntryKind.HISTORY, "Result updated.", author, now,
+                          visibility=Visibility.INTERNAL))
+
+    def propose_solution(self, text: str, proposed: Status, *, author: str, now: datetime) -> None:
+        if not text.strip():
+            raise InvalidArgument("A proposed solution must have text.", field="Solution")
+        self.solution = text
+        self.solution_state = SolutionState.PROPOSED
+        self.set_status(proposed, author=author, now=now)
+        self.record(Entry(EntryKind.HISTORY, f"Solution proposed: {text}", author, now))
+
+    def answer_solution(self, accepted: bool, comment: str, target: Status, *,
+                        author: str, now: datetime) -> bool:
+        """Accept or reject the proposed solution.
+
+        Returns False, changing nothing, when the same answer was already
+        recorded: a retried request must not add a second history entry.
+        """
+        wanted = SolutionState.ACCEPTED if accepted else SolutionState.REJECTED
+        if self.solution_state is wanted:
+            return False
+        if self.solution_state is SolutionState.NONE:
+            raise NoSolutionProposed()
+        if self.solution_state is not SolutionState.PROPOSED:
+            raise SolutionAlreadyAnswered(
+                f"The proposed solution was already {self.solution_state.value.lower()}; "
+                "a new solution must be proposed before it can be answered again.")
+        self.solution_state = wanted
+        self.set_status(target, author=author, now=now)
+        verb = "accepted" if accepted else "rejected"
+        text = f"Solution {verb} by the customer." + (f" Comment: {comment}" if comment else "")
+        self.record(Entry(EntryKind.HISTORY, text, author, now))
+        return True
+
+
+def visible_result(call: Call, status: Status) -> str | None:
+    """The Result field leaves the helpdesk only in statuses marked result-visible."""
+    return call.result if status.result_visible else None
+
+
+def contact_url(base_url: str | None, path: str | None) -> str | None:
+    """The web front end's URL of a contact entry, or None: never a broken link."""
+    if not base_url or not path:
+        return None
+    return base_url.rstrip("/") + "/" + path.lstrip("/")
+
