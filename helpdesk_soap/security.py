@@ -1,0 +1,74 @@
+"""Password hashing (Argon2id) and a cache that keeps verification cheap.
+
+Argon2 is deliberately slow (tens of milliseconds), and SOAP callers send
+their password on every request. ``PasswordVerifier`` remembers successful
+verifications so that only the first request of a login pays for the hash:
+
+* the cache key is an HMAC, under a per-process random key, of the stored
+  hash and the presented password: no plain password is kept in memory;
+* the stored hash is part of the key, so a password change (a new hash)
+  misses the cache at once, in every worker, with no invalidation message;
+* entries expire after ``ttl`` seconds, and the cache is bounded in size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import OrderedDict
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+class PasswordVerifier:
+    def __init__(self, ttl: float = 300.0, max_entries: int = 10_000, clock=time.monotonic):
+        self._key = secrets.token_bytes(32)
+        self._ttl = ttl
+        self._max = max_entries
+        self._clock = clock
+        self._seen: OrderedDict[bytes, float] = OrderedDict()
+        self._lock = threading.Lock()
+        # Verified against when the login does not exist, so that an unknown
+        # login costs as much as a wrong password and timing reveals nothing.
+        self._dummy_hash = _hasher.hash(secrets.token_hex(16))
+
+    def _cache_key(self, stored_hash: str, password: str) -> bytes:
+        msg = stored_hash.encode() + b"\0" + password.encode("utf-8", "surrogatepass")
+        return hmac.new(self._key, msg, hashlib.sha256).digest()
+
+    def verify(self, stored_hash: str | None, password: str) -> bool:
+        if stored_hash is None:
+            self._check(self._dummy_hash, password)
+            return False
+        key = self._cache_key(stored_hash, password)
+        now = self._clock()
+        with self._lock:
+            expires = self._seen.get(key)
+            if expires is not None and expires > now:
+                self._seen.move_to_end(key)
+                return True
+        if not self._check(stored_hash, password):
+            return False
+        with self._lock:
+            self._seen[key] = now + self._ttl
+            self._seen.move_to_end(key)
+            while len(self._seen) > self._max:
+                self._seen.popitem(last=False)
+        return True
+
+    @staticmethod
+    def _check(stored_hash: str, password: str) -> bool:
+        try:
+            return _hasher.verify(stored_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False

@@ -1,0 +1,157 @@
+"""The three customer-facing use cases: create a call, read it, answer its solution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..domain.errors import CallNotFound, ConfigurationError
+from ..domain.model import (Call, CallRequest, Entry, EntryKind, Principal, Status,
+                            Visibility, Warning, contact_url, visible_result)
+from ..domain.settings import Settings, decide_intake
+from .unit_of_work import Conflict, UnitOfWork
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateOutcome:
+    call: Call
+    status: Status
+    created: bool
+    warnings: tuple[Warning, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    entry: Entry
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallData:
+    """What the customer side may see of a call."""
+
+    call: Call
+    status: Status
+    customer_number: str
+    result: str | None
+    history: list[Entry]
+    contacts: list[ContactView]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    call: Call
+    status: Status
+    changed: bool
+
+
+REPLAYED = Warning("ExistingCallReturned",
+                   "A call with this ExternalTicketId already exists for this customer side; "
+                   "it was returned unchanged and no new call was created.")
+
+
+def create_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
+                now: datetime | None = None) -> CreateOutcome:
+    request = request.validated()
+    now = now or utcnow()
+    uow.begin_write()
+    if request.external_ticket_id:
+        existing = uow.calls.find_by_external_id(principal.customer_id, request.external_ticket_id)
+        if existing is not None:
+            return _replayed(uow, existing)
+    settings: Settings = uow.settings.get()
+    intake = decide_intake(settings, principal, uow.customers.by_number(request.customer_number),
+                           request.service_level)
+    customer = uow.customers.by_number(intake.customer_number)
+    if customer is None:
+        raise ConfigurationError(
+            f"The unknown-customer account {intake.customer_number!r} does not exist.")
+    status = _status(uow, intake.status_code)
+    call = Call(
+        customer_id=customer.id, origin_customer_id=principal.customer_id,
+        created_by_login_id=principal.login_id, reported_customer_number=request.customer_number,
+        subject=request.subject, description=request.description, priority=request.priority,
+        category=request.category, status_code=status.code, created_at=now, updated_at=now,
+        external_ticket_id=request.external_ticket_id, service_level=intake.service_level,
+        components=request.components, reporter_name=request.reporter_name,
+        reporter_email=request.reporter_email, reporter_phone=request.reporter_phone,
+        installation=request.installation, first_occurred_at=request.first_occurred_at)
+    call.record(Entry(EntryKind.HISTORY, f"Call created by {principal.login_name}.",
+                      principal.login_name, now))
+    if not intake.customer_known:
+        call.record(Entry(EntryKind.HISTORY,
+                          f"CustomerId {request.customer_number!r} was not found for login "
+                          f"{principal.login_name}; filed under {intake.customer_number}.",
+                          "system", now, visibility=Visibility.INTERNAL))
+    try:
+        uow.calls.add(call)
+        uow.commit()
+    except Conflict:
+        # Another worker stored the same ExternalTicketId first: return its call.
+        uow.rollback()
+        existing = uow.calls.find_by_external_id(principal.customer_id, request.external_ticket_id)
+        if existing is None:
+            raise
+        return _replayed(uow, existing)
+    return CreateOutcome(call, status, True, intake.warnings)
+
+
+def _replayed(uow: UnitOfWork, call: Call) -> CreateOutcome:
+    return CreateOutcome(call, _status(uow, call.status_code), False, (REPLAYED,))
+
+
+def get_call_data(uow: UnitOfWork, principal: Principal, call_id: int) -> CallData:
+    call = visible_call(uow, principal, call_id)
+    status = _status(uow, call.status_code)
+    settings: Settings = uow.settings.get()
+    entries = uow.calls.entries(call.id, visibility=Visibility.PUBLIC)
+    history = [e for e in entries if e.kind is EntryKind.HISTORY]
+    contacts = [ContactView(e, contact_url(settings.web_base_url, e.path))
+                for e in entries if e.kind is EntryKind.CONTACT]
+    customer = uow.customers.get(call.customer_id)
+    return CallData(call, status, customer.number, visible_result(call, status), history, contacts)
+
+
+def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int, accepted: bool,
+                            comment: str = "", now: datetime | None = None) -> AnswerOutcome:
+    now = now or utcnow()
+    for attempt in (1, 2):
+        uow.begin_write()
+        call = visible_call(uow, principal, call_id)
+        settings: Settings = uow.settings.get()
+        target = _status(uow, settings.solution_accepted_status if accepted
+                         else settings.solution_rejected_status)
+        changed = call.answer_solution(accepted, comment.strip(), target,
+                                       author=principal.login_name, now=now)
+        if not changed:
+            return AnswerOutcome(call, _status(uow, call.status_code), False)
+        try:
+            uow.calls.save(call)
+            uow.commit()
+            return AnswerOutcome(call, target, True)
+        except Conflict:
+            # Someone changed the call meanwhile (e.g. the same answer, sent twice at
+            # once). Re-read and decide again; the second pass is then a no-op or a fault.
+            uow.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def visible_call(uow: UnitOfWork, principal: Principal, call_id: int) -> Call:
+    call = uow.calls.get(call_id)
+    if call is None or not call.visible_to(principal):
+        raise CallNotFound()
+    return call
+
+
+def _status(uow: UnitOfWork, code: str) -> Status:
+    status = uow.statuses.get(code)
+    if status is None:
+        raise ConfigurationError(f"The configured call status {code!r} does not exist.")
+    return status
+
