@@ -1,0 +1,1 @@
+"""The SQLAlchemy store: models, repositories, unit of work and migrations."""

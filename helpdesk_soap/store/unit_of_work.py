@@ -1,0 +1,67 @@
+"""The SQLAlchemy unit of work: one session, rolled back unless committed."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..domain.errors import StoreUnavailable
+from ..services.unit_of_work import Conflict
+from .repository import (CallRepository, CustomerRepository, LoginRepository, SettingsRepository,
+                         StatusRepository)
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]):
+        self._factory = session_factory
+        self.session: Session | None = None
+        self._writing = False
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = session = self._factory()
+        self.calls = CallRepository(session)
+        self.customers = CustomerRepository(session)
+        self.statuses = StatusRepository(session)
+        self.logins = LoginRepository(session)
+        self.settings = SettingsRepository(session)
+        self._writing = False
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self.session.rollback()
+        except DBAPIError:
+            pass  # the connection is already gone; closing below discards it
+        finally:
+            self.session.close()
+            self.session = None
+        if isinstance(exc, (OperationalError, DBAPIError)) and _is_unavailable(exc):
+            raise StoreUnavailable() from exc
+
+    def begin_write(self) -> None:
+        if self._writing:
+            return
+        # End any read-only transaction (e.g. authentication) and start a writing
+        # one, so SQLite takes its write lock before the first read of this use case.
+        self.session.rollback()
+        self.session.connection(execution_options={"helpdesk_write": True})
+        self._writing = True
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise Conflict(str(exc.orig)) from exc
+        finally:
+            self._writing = False
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._writing = False
+
+
+def _is_unavailable(exc: DBAPIError) -> bool:
+    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        return True
+    return False
