@@ -1,0 +1,51 @@
+"""Configuration: explicit, from the environment, with safe defaults.
+
+Nothing reads the environment at import time; ``Config.from_env`` is called
+by the CLI (or a test) and the result is passed down.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import platformdirs
+
+ENV_PREFIX = "HELPDESK_"
+
+
+def default_database_url() -> str:
+    path = Path(platformdirs.user_data_dir("helpdesk-soap")) / "helpdesk.sqlite3"
+    return f"sqlite:///{path}"
+
+
+@dataclass(frozen=True)
+class Config:
+    #: SQLAlchemy URL. Default: a SQLite file in the per-user data directory.
+    database_url: str
+    #: host:port that ``serve`` listens on.
+    bind: str = "127.0.0.1:8080"
+    #: gunicorn worker processes.
+    workers: int = 2
+    #: Largest request body accepted, in bytes.
+    max_request_bytes: int = 10 * 1024 * 1024
+    #: How long a verified password is remembered, in seconds (0 disables the cache).
+    auth_cache_seconds: float = 300.0
+    #: Log level of the service's own loggers.
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
+        env = os.environ if environ is None else environ
+        values: dict = {"database_url": env.get("HELPDESK_DATABASE_URL") or default_database_url()}
+        for key, conv in (("bind", str), ("workers", int), ("max_request_bytes", int),
+                          ("auth_cache_seconds", float), ("log_level", str)):
+            raw = env.get(ENV_PREFIX + key.upper())
+            if raw:
+                try:
+                    values[key] = conv(raw)
+                except ValueError:
+                    raise ValueError(f"{ENV_PREFIX}{key.upper()}={raw!r} is not a valid {conv.__name__}") from None
+        config = cls(**values)
+        return replace(config, **{k: v for k, v in overrides.items() if v is not None})

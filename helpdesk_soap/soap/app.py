@@ -1,0 +1,83 @@
+"""The application factory: a Config in, a WSGI application out.
+
+Nothing is created at import time. Each gunicorn worker calls ``create_app``
+after it forks, so it owns its engine and connection pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spyne import Application
+from spyne.server.wsgi import WsgiApplication
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..config import Config
+from ..domain.model import Principal
+from ..security import PasswordVerifier
+from ..services import auth
+from ..services.unit_of_work import UnitOfWork
+from ..store.engine import make_engine, make_session_factory
+from ..store.unit_of_work import SqlUnitOfWork
+from .contract import build_wsdl
+from .faults import HelpdeskSoap11, to_fault
+from .service import HelpdeskService
+from .types import TNS
+from .wsgi import Endpoint, Gateway
+from .wsse import username_token
+
+
+@dataclass
+class Runtime:
+    """What a request needs from the process: the store and the credential cache."""
+
+    session_factory: sessionmaker[Session]
+    verifier: PasswordVerifier
+
+    def unit_of_work(self) -> UnitOfWork:
+        return SqlUnitOfWork(self.session_factory)
+
+
+@dataclass
+class RequestScope:
+    uow: UnitOfWork
+    principal: Principal
+
+
+class HelpdeskApplication(Application):
+    """Wraps every operation: authenticate, one unit of work, faults in one place."""
+
+    def __init__(self, services, runtime: Runtime | None, **kwargs):
+        self.runtime = runtime
+        super().__init__(services, **kwargs)
+
+    def call_wrapper(self, ctx):
+        try:
+            with self.runtime.unit_of_work() as uow:
+                username, password = username_token(ctx.in_header_doc)
+                principal = auth.authenticate(uow, self.runtime.verifier, username, password)
+                ctx.udc = RequestScope(uow, principal)
+                return super().call_wrapper(ctx)
+        except Exception as exc:
+            raise to_fault(exc) from None
+        finally:
+            ctx.udc = None
+
+
+def helpdesk_application(runtime: Runtime | None) -> HelpdeskApplication:
+    return HelpdeskApplication([HelpdeskService], runtime, tns=TNS, name="Helpdesk",
+                               in_protocol=HelpdeskSoap11(validator="lxml"),
+                               out_protocol=HelpdeskSoap11())
+
+
+def contract_documents() -> dict[str, bytes]:
+    """The WSDL of each endpoint, keyed by path; needs no database."""
+    return {"/helpdesk": build_wsdl(helpdesk_application(None))}
+
+
+def create_app(config: Config) -> Gateway:
+    engine = make_engine(config.database_url)
+    runtime = Runtime(make_session_factory(engine), PasswordVerifier(ttl=config.auth_cache_seconds))
+    application = helpdesk_application(runtime)
+    endpoint = Endpoint(WsgiApplication(application), build_wsdl(application))
+    return Gateway({"/helpdesk": endpoint}, max_request_bytes=config.max_request_bytes)

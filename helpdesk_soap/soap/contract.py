@@ -1,0 +1,94 @@
+"""The published contract: the WSDL built from the code, in a stable, sorted form.
+
+The same bytes are served at ``?wsdl`` (with the request's own address) and
+written to ``wsdl/`` and ``schemas/`` by ``helpdesk-soap export-contract``;
+a test keeps the two identical.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from spyne.interface.wsdl import Wsdl11
+
+WSDL = "http://schemas.xmlsoap.org/wsdl/"
+XS = "http://www.w3.org/2001/XMLSchema"
+SOAP11_BINDING = "http://schemas.xmlsoap.org/wsdl/soap/"
+
+#: Stands in for the service address until a request (or the export) supplies one.
+PLACEHOLDER_ADDRESS = "http://helpdesk-soap.invalid/endpoint"
+EXPORT_BASE_URL = "http://localhost:8080"
+
+_TOP_ORDER = {f"{{{WSDL}}}{n}": i for i, n in
+              enumerate(["documentation", "import", "types", "message", "portType", "binding",
+                         "service"])}
+_SCHEMA_ORDER = {f"{{{XS}}}{n}": i for i, n in
+                 enumerate(["annotation", "import", "simpleType", "complexType", "element"])}
+
+
+def _sorted_children(parent, order: dict[str, int]) -> None:
+    children = list(parent)
+    for child in children:
+        parent.remove(child)
+    children.sort(key=lambda c: (order.get(c.tag, 99), c.get("name", "")))
+    parent.extend(children)
+
+
+def normalize(document: bytes) -> bytes:
+    """Sort a Spyne WSDL into a stable order and drop namespaces it does not use."""
+    root = etree.fromstring(document)
+    _sorted_children(root, _TOP_ORDER)
+    for schema in root.iter(f"{{{XS}}}schema"):
+        _sorted_children(schema, _SCHEMA_ORDER)
+    for container in (*root.iter(f"{{{WSDL}}}portType"), *root.iter(f"{{{WSDL}}}binding")):
+        _sorted_children(container, {f"{{{WSDL}}}operation": 1})
+    # Spyne declares SOAP 1.2, WS-Addressing, partner-link and more on every
+    # document; stub generators take a stray SOAP 1.2 namespace as a hint to
+    # offer SOAP 1.2, which this endpoint does not speak.
+    top = {"wsdl": WSDL, "soap": SOAP11_BINDING, "xs": XS, "tns": root.get("targetNamespace")}
+    fresh = etree.fromstring(etree.tostring(root))
+    etree.cleanup_namespaces(fresh, top_nsmap=top, keep_ns_prefixes=["tns", "xs"])
+    for el in fresh.iter():
+        if el.text is not None and not el.text.strip():
+            el.text = None
+        el.tail = None
+    etree.indent(fresh, space="  ")
+    return etree.tostring(fresh, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def build_wsdl(application) -> bytes:
+    wsdl = Wsdl11(application.interface)
+    wsdl.build_interface_document(PLACEHOLDER_ADDRESS)
+    return normalize(wsdl.get_interface_document())
+
+
+def with_address(document: bytes, address: str) -> bytes:
+    return document.replace(PLACEHOLDER_ADDRESS.encode(), _xml_attr(address).encode())
+
+
+def extract_schema(document: bytes) -> bytes:
+    """The WSDL's types schema as a standalone XSD file."""
+    root = etree.fromstring(document)
+    schema = root.find(f"{{{WSDL}}}types/{{{XS}}}schema")
+    fresh = etree.fromstring(etree.tostring(schema))
+    etree.cleanup_namespaces(fresh, top_nsmap={"xs": XS, "tns": schema.get("targetNamespace")},
+                             keep_ns_prefixes=["tns", "xs"])
+    etree.indent(fresh, space="  ")
+    return etree.tostring(fresh, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _xml_attr(value: str) -> str:
+    return (value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
+
+
+def written_contract() -> dict[str, bytes]:
+    """The files ``export-contract`` writes, relative to the project directory."""
+    from .app import contract_documents
+
+    out = {}
+    for path, document in contract_documents().items():
+        name = path.strip("/")
+        exported = with_address(document, EXPORT_BASE_URL + path)
+        out[f"wsdl/{name}.wsdl"] = exported
+        out[f"schemas/{name}-v1.xsd"] = extract_schema(exported)
+    return out

@@ -1,0 +1,202 @@
+"""Wire types of the /helpdesk service, and their conversion to and from the domain.
+
+These are Spyne's, separate from the store's models. Conventions that keep
+generated stubs clean in Java, .NET, PHP and C:
+
+* sized integers (xs:long), never xs:integer;
+* required fields are minOccurs=1 and not nillable (no wrapper objects in Java);
+* optional fields are minOccurs=0 but not nillable (JAXB makes a plain String,
+  not JAXBElement<String>);
+* lists are wrapper elements holding non-nillable items.
+"""
+
+from __future__ import annotations
+
+from spyne import Array, Boolean, ComplexModel, DateTime, Enum, Integer64, Unicode
+
+from ..domain import model as dm
+from ..services.calls import AnswerOutcome, CallData, CreateOutcome
+
+TNS = "urn:helpdesk-soap:helpdesk:v1"
+
+
+def req(t, **facets):
+    """A required field: exactly once, never nil. Facets (max_len, ...) go in one customisation."""
+    return t.customize(min_occurs=1, nillable=False, **facets)
+
+
+def opt(t, **facets):
+    return t.customize(min_occurs=0, nillable=False, **facets)
+
+
+def _enum(domain_enum, name):
+    return Enum(*[m.value for m in domain_enum], type_name=name)
+
+
+def _list(item, name):
+    return Array(item.customize(nillable=False), type_name=name)
+
+
+Priority = _enum(dm.Priority, "Priority")
+Category = _enum(dm.Category, "Category")
+Stage = _enum(dm.Stage, "Stage")
+SolutionState = _enum(dm.SolutionState, "SolutionState")
+ContactType = _enum(dm.ContactType, "ContactType")
+
+MAX_TEXT = 65536
+
+
+class Model(ComplexModel):
+    __namespace__ = TNS
+
+
+class NewCall(Model):
+    """The data CreateCall opens a call from."""
+
+    _type_info = [
+        ("CustomerId", req(Unicode, max_len=64, min_len=1)),
+        ("ExternalTicketId", opt(Unicode, max_len=100)),
+        ("Subject", req(Unicode, max_len=200, min_len=1)),
+        ("Description", opt(Unicode, max_len=MAX_TEXT)),
+        ("Priority", req(Priority)),
+        ("Category", req(Category)),
+        ("ServiceLevel", opt(Unicode, max_len=64)),
+        ("Components", opt(Unicode, max_len=100, max_occurs=50)),
+        ("ReporterName", opt(Unicode, max_len=200)),
+        ("ReporterEmail", opt(Unicode, max_len=254)),
+        ("ReporterPhone", opt(Unicode, max_len=50)),
+        ("Installation", opt(Unicode, max_len=200)),
+        ("FirstOccurredAt", opt(DateTime)),
+    ]
+
+
+class StatusInfo(Model):
+    _type_info = [
+        ("Code", req(Unicode)),
+        ("Name", req(Unicode)),
+        ("Stage", req(Stage)),
+        ("IsFinal", req(Boolean)),
+    ]
+
+
+class WarningInfo(Model):
+    _type_info = [
+        ("Code", req(Unicode)),
+        ("Message", req(Unicode)),
+    ]
+
+
+class CreateCallResult(Model):
+    _type_info = [
+        ("CallId", req(Integer64)),
+        ("ExternalTicketId", opt(Unicode)),
+        ("Created", req(Boolean)),
+        ("CustomerKnown", req(Boolean)),
+        ("Status", req(StatusInfo)),
+        ("Warnings", req(_list(WarningInfo, "WarningList"))),
+    ]
+
+
+class HistoryEntry(Model):
+    _type_info = [
+        ("EntryId", req(Integer64)),
+        ("CreatedAt", req(DateTime)),
+        ("Author", req(Unicode)),
+        ("Text", req(Unicode)),
+    ]
+
+
+class ContactEntry(Model):
+    _type_info = [
+        ("EntryId", req(Integer64)),
+        ("CreatedAt", req(DateTime)),
+        ("Author", req(Unicode)),
+        ("ContactType", req(ContactType)),
+        ("Text", req(Unicode)),
+        ("Url", opt(Unicode)),
+    ]
+
+
+class CallDataResult(Model):
+    _type_info = [
+        ("CallId", req(Integer64)),
+        ("ExternalTicketId", opt(Unicode)),
+        ("CustomerId", req(Unicode)),
+        ("ReportedCustomerId", req(Unicode)),
+        ("Subject", req(Unicode)),
+        ("Description", req(Unicode)),
+        ("Priority", req(Priority)),
+        ("Category", req(Category)),
+        ("ServiceLevel", opt(Unicode)),
+        ("Components", opt(Unicode, max_occurs="unbounded")),
+        ("Installation", opt(Unicode)),
+        ("FirstOccurredAt", opt(DateTime)),
+        ("Status", req(StatusInfo)),
+        ("Result", opt(Unicode)),
+        ("SolutionState", req(SolutionState)),
+        ("Solution", opt(Unicode)),
+        ("CreatedAt", req(DateTime)),
+        ("ChangedAt", req(DateTime)),
+        ("HistoryEntries", req(_list(HistoryEntry, "HistoryEntryList"))),
+        ("ContactEntries", req(_list(ContactEntry, "ContactEntryList"))),
+    ]
+
+
+class SolutionAcceptanceResult(Model):
+    _type_info = [
+        ("CallId", req(Integer64)),
+        ("SolutionState", req(SolutionState)),
+        ("Changed", req(Boolean)),
+        ("Status", req(StatusInfo)),
+    ]
+
+
+# -- conversion ------------------------------------------------------------------------
+
+def call_request(wire: NewCall) -> dm.CallRequest:
+    return dm.CallRequest(
+        customer_number=wire.CustomerId, subject=wire.Subject,
+        priority=dm.Priority(str(wire.Priority)), category=dm.Category(str(wire.Category)),
+        description=wire.Description or "", external_ticket_id=wire.ExternalTicketId,
+        service_level=wire.ServiceLevel, components=tuple(wire.Components or ()),
+        reporter_name=wire.ReporterName, reporter_email=wire.ReporterEmail,
+        reporter_phone=wire.ReporterPhone, installation=wire.Installation,
+        first_occurred_at=wire.FirstOccurredAt)
+
+
+def status_info(status: dm.Status) -> StatusInfo:
+    return StatusInfo(Code=status.code, Name=status.name, Stage=status.stage.value,
+                      IsFinal=status.is_final)
+
+
+def create_result(out: CreateOutcome) -> CreateCallResult:
+    return CreateCallResult(
+        CallId=out.call.id, ExternalTicketId=out.call.external_ticket_id, Created=out.created,
+        CustomerKnown=out.call.customer_id == out.call.origin_customer_id,
+        Status=status_info(out.status),
+        Warnings=[WarningInfo(Code=w.code, Message=w.message) for w in out.warnings])
+
+
+def call_data(data: CallData) -> CallDataResult:
+    c = data.call
+    return CallDataResult(
+        CallId=c.id, ExternalTicketId=c.external_ticket_id, CustomerId=data.customer_number,
+        ReportedCustomerId=c.reported_customer_number, Subject=c.subject,
+        Description=c.description, Priority=c.priority.value, Category=c.category.value,
+        ServiceLevel=c.service_level, Components=list(c.components) or None,
+        Installation=c.installation, FirstOccurredAt=c.first_occurred_at,
+        Status=status_info(data.status), Result=data.result,
+        SolutionState=c.solution_state.value,
+        Solution=c.solution if c.solution_state is not dm.SolutionState.NONE else None,
+        CreatedAt=c.created_at, ChangedAt=c.updated_at,
+        HistoryEntries=[HistoryEntry(EntryId=e.id, CreatedAt=e.created_at, Author=e.author,
+                                     Text=e.text) for e in data.history],
+        ContactEntries=[ContactEntry(EntryId=v.entry.id, CreatedAt=v.entry.created_at,
+                                     Author=v.entry.author,
+                                     ContactType=(v.entry.contact_type or dm.ContactType.NOTE).value,
+                                     Text=v.entry.text, Url=v.url) for v in data.contacts])
+
+
+def acceptance_result(out: AnswerOutcome) -> SolutionAcceptanceResult:
+    return SolutionAcceptanceResult(CallId=out.call.id, SolutionState=out.call.solution_state.value,
+                                    Changed=out.changed, Status=status_info(out.status))

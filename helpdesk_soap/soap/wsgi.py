@@ -1,0 +1,89 @@
+"""The WSGI front: routes paths to services, serves ?wsdl, and guards the edges.
+
+Whatever happens below, a SOAP caller gets a SOAP 1.1 envelope back, never
+gunicorn's HTML error page or a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from lxml import etree
+
+from .contract import with_address
+
+log = logging.getLogger(__name__)
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+XML_CONTENT_TYPE = "text/xml; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    app: Callable
+    wsdl: bytes
+
+
+def fault_envelope(code: str, message: str) -> bytes:
+    env = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
+    fault = etree.SubElement(etree.SubElement(env, f"{{{SOAP_ENV}}}Body"), f"{{{SOAP_ENV}}}Fault")
+    etree.SubElement(fault, "faultcode").text = f"soap:{code}"
+    etree.SubElement(fault, "faultstring").text = message
+    return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
+
+
+class Gateway:
+    def __init__(self, endpoints: dict[str, Endpoint], max_request_bytes: int):
+        self.endpoints = endpoints
+        self.max_request_bytes = max_request_bytes
+
+    def __call__(self, environ, start_response) -> Iterable[bytes]:
+        path = (environ.get("PATH_INFO") or "/").rstrip("/") or "/"
+        endpoint = self.endpoints.get(path)
+        method = environ.get("REQUEST_METHOD", "GET")
+        if endpoint is None:
+            return self._fault(start_response, "404 Not Found", "Client.NotFound",
+                               f"No service at this path; try {', '.join(sorted(self.endpoints))}.")
+        if method in ("GET", "HEAD"):
+            if environ.get("QUERY_STRING", "").lower().split("=")[0] == "wsdl":
+                body = with_address(endpoint.wsdl, _own_url(environ, path))
+                start_response("200 OK", [("Content-Type", XML_CONTENT_TYPE),
+                                          ("Content-Length", str(len(body)))])
+                return [b"" if method == "HEAD" else body]
+            return self._fault(start_response, "405 Method Not Allowed", "Client.MethodNotAllowed",
+                               "POST a SOAP 1.1 envelope here, or GET ?wsdl.", [("Allow", "GET, POST")])
+        if method != "POST":
+            return self._fault(start_response, "405 Method Not Allowed", "Client.MethodNotAllowed",
+                               "POST a SOAP 1.1 envelope here, or GET ?wsdl.", [("Allow", "GET, POST")])
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > self.max_request_bytes:
+            return self._fault(start_response, "500 Internal Server Error", "Client.RequestTooLarge",
+                               f"The request body must have a Content-Length of at most "
+                               f"{self.max_request_bytes} bytes.")
+        try:
+            return endpoint.app(environ, start_response)
+        except Exception:
+            log.exception("request failed outside the service")
+            return self._fault(start_response, "500 Internal Server Error", "Server.InternalError",
+                               "The service could not complete the request.")
+
+    @staticmethod
+    def _fault(start_response, status: str, code: str, message: str, extra=()) -> list[bytes]:
+        body = fault_envelope(code, message)
+        start_response(status, [("Content-Type", XML_CONTENT_TYPE),
+                                ("Content-Length", str(len(body))), *extra])
+        return [body]
+
+
+def _own_url(environ, path: str) -> str:
+    # gunicorn sets wsgi.url_scheme from X-Forwarded-Proto for trusted proxies
+    # (forwarded_allow_ips); the Host header is what the caller addressed.
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST") or (
+        f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}")
+    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '')}{path}"
