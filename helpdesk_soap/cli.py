@@ -1,0 +1,325 @@
+"""The ``helpdesk-soap`` command: serve, migrate, and administer the helpdesk."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from .config import Config
+from .domain.errors import DomainError
+from .domain.model import ContactType, EntryKind, Status, Visibility
+
+
+class Group(click.Group):
+    """Turns every expected failure into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"database error: {type(exc).__name__}: "
+                                       f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}") from None
+        except (ValueError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("HELPDESK_DEBUG"):
+                raise
+            click.echo(f"Error: internal error ({type(exc).__name__}); "
+                       "set HELPDESK_DEBUG=1 to see the traceback.", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=Group)
+@click.option("--database", "database_url", metavar="URL",
+              help="SQLAlchemy database URL [env HELPDESK_DATABASE_URL; default: a SQLite file "
+                   "in the per-user data directory].")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """SOAP gateway in front of a helpdesk."""
+    ctx.obj = Config.from_env(database_url=database_url)
+
+
+def _engine(config: Config):
+    from .store.engine import make_engine
+    from .store.migrate import upgrade
+
+    engine = make_engine(config.database_url)
+    upgrade(engine)
+    return engine
+
+
+@contextmanager
+def unit_of_work(config: Config):
+    from .store.engine import make_session_factory
+    from .store.unit_of_work import SqlUnitOfWork
+
+    engine = _engine(config)
+    try:
+        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+            yield uow
+    finally:
+        engine.dispose()
+
+
+pass_config = click.make_pass_decorator(Config)
+
+
+@main.command()
+@click.option("--bind", metavar="HOST:PORT", help="Address to listen on [env HELPDESK_BIND; 127.0.0.1:8080].")
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes [env HELPDESK_WORKERS; 2].")
+@pass_config
+def serve(config: Config, bind: str | None, workers: int | None) -> None:
+    """Migrate the schema, then serve /helpdesk under gunicorn."""
+    from dataclasses import replace
+
+    from .server import GatewayServer
+
+    config = replace(config, **{k: v for k, v in (("bind", bind), ("workers", workers)) if v})
+    _engine(config).dispose()
+    click.echo(f"helpdesk-soap: serving http://{config.bind}/helpdesk (WSDL at ?wsdl) "
+               f"with {config.workers} workers", err=True)
+    GatewayServer(config).run()
+
+
+@main.group()
+def db() -> None:
+    """Schema migrations."""
+
+
+@db.command("upgrade")
+@pass_config
+def db_upgrade(config: Config) -> None:
+    """Apply all migrations (creates the schema and its defaults on a new database)."""
+    _engine(config).dispose()
+    click.echo("database is at the latest schema")
+
+
+@main.command("export-contract")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project directory; writes wsdl/ and schemas/ below it.")
+def export_contract(out_dir: Path) -> None:
+    """Write the published WSDL and XSD files (stable, sorted)."""
+    from .soap.contract import written_contract
+
+    for rel, data in written_contract().items():
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        click.echo(f"wrote {path}")
+
+
+@main.group()
+def customer() -> None:
+    """Customers."""
+
+
+@customer.command("add")
+@click.argument("number")
+@click.option("--name", required=True)
+@pass_config
+def customer_add(config: Config, number: str, name: str) -> None:
+    from .services import admin
+
+    with unit_of_work(config) as uow:
+        c = admin.add_customer(uow, number, name)
+    click.echo(f"customer {c.number} added ({c.name})")
+
+
+@customer.command("list")
+@pass_config
+def customer_list(config: Config) -> None:
+    from .services import admin
+
+    with unit_of_work(config) as uow:
+        for c in admin.list_customers(uow):
+            click.echo(f"{c.number}\t{c.name}")
+
+
+@main.group()
+def login() -> None:
+    """Logins (credentials for the SOAP service)."""
+
+
+@login.command("add")
+@click.argument("name")
+@click.option("--customer", "customer_number", required=True, metavar="NUMBER")
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the password from the first line of standard input.")
+@click.option("--can-set-service-level", is_flag=True, help="May set ServiceLevel on CreateCall.")
+@pass_config
+def login_add(config: Config, name: str, customer_number: str, password_stdin: bool,
+              can_set_service_level: bool) -> None:
+    from .services import admin
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    with unit_of_work(config) as uow:
+        info = admin.add_login(uow, name, customer_number, password, can_set_service_level)
+    click.echo(f"login {info.name} added for customer {info.customer_number}")
+
+
+@main.group()
+def status() -> None:
+    """Call statuses."""
+
+
+@status.command("add")
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--stage", required=True, help="Draft, Open, Assigned, InProgress, Done, Closed or Cancelled.")
+@click.option("--result-visible", is_flag=True, help="The call's Result is shown to the customer.")
+@click.option("--final", is_flag=True, help="The call is finished in this status.")
+@pass_config
+def status_add(config: Config, code: str, name: str, stage: str, result_visible: bool, final: bool) -> None:
+    from .services import admin
+
+    with unit_of_work(config) as uow:
+        s = admin.add_status(uow, Status(code.strip(), name, admin.parse_stage(stage), result_visible, final))
+    click.echo(f"status {s.code} added")
+
+
+@status.command("list")
+@pass_config
+def status_list(config: Config) -> None:
+    from .services import admin
+
+    with unit_of_work(config) as uow:
+        for s in admin.list_statuses(uow):
+            flags = ",".join(f for f, on in (("result-visible", s.result_visible), ("final", s.is_final)) if on)
+            click.echo(f"{s.code}\t{s.name}\t{s.stage.value}\t{flags or '-'}")
+
+
+@main.group()
+def settings() -> None:
+    """The helpdesk's settings."""
+
+
+@settings.command("show")
+@pass_config
+def settings_show(config: Config) -> None:
+    from .services import admin
+
+    with unit_of_work(config) as uow:
+        for key, value in admin.show_settings(uow).as_mapping().items():
+            click.echo(f"{key}\t{value}")
+
+
+@settings.command("set")
+@click.argument("key")
+@click.argument("value")
+@pass_config
+def settings_set(config: Config, key: str, value: str) -> None:
+    from .services import admin
+
+    with unit_of_work(config) as uow:
+        admin.set_setting(uow, key, value)
+    click.echo(f"{key} set")
+
+
+@main.group()
+def call() -> None:
+    """Staff actions on a call."""
+
+
+_author = click.option("--author", default="staff", show_default=True, help="Recorded as the entry's author.")
+_internal = click.option("--internal", is_flag=True, help="Staff only: never shown to the customer.")
+
+
+@call.command("add-history")
+@click.argument("call_id", type=int)
+@click.argument("text")
+@_internal
+@_author
+@pass_config
+def call_add_history(config: Config, call_id: int, text: str, internal: bool, author: str) -> None:
+    from .services import staff
+
+    with unit_of_work(config) as uow:
+        staff.add_entry(uow, call_id, EntryKind.HISTORY, text, author=author,
+                        visibility=Visibility.INTERNAL if internal else Visibility.PUBLIC)
+    click.echo(f"history entry added to call {call_id}")
+
+
+@call.command("add-contact")
+@click.argument("call_id", type=int)
+@click.argument("text")
+@click.option("--type", "contact_type", type=click.Choice([c.value for c in ContactType]),
+              default=ContactType.NOTE.value, show_default=True)
+@click.option("--path", help="Path of the entry in the web front end (joined to web_base_url).")
+@_internal
+@_author
+@pass_config
+def call_add_contact(config: Config, call_id: int, text: str, contact_type: str, path: str | None,
+                     internal: bool, author: str) -> None:
+    from .services import staff
+
+    with unit_of_work(config) as uow:
+        staff.add_entry(uow, call_id, EntryKind.CONTACT, text, author=author,
+                        visibility=Visibility.INTERNAL if internal else Visibility.PUBLIC,
+                        contact_type=ContactType(contact_type), path=path)
+    click.echo(f"contact entry added to call {call_id}")
+
+
+@call.command("set-status")
+@click.argument("call_id", type=int)
+@click.argument("code")
+@_author
+@pass_config
+def call_set_status(config: Config, call_id: int, code: str, author: str) -> None:
+    from .services import staff
+
+    with unit_of_work(config) as uow:
+        staff.set_status(uow, call_id, code, author=author)
+    click.echo(f"call {call_id} is now {code}")
+
+
+@call.command("set-result")
+@click.argument("call_id", type=int)
+@click.argument("text")
+@_author
+@pass_config
+def call_set_result(config: Config, call_id: int, text: str, author: str) -> None:
+    from .services import staff
+
+    with unit_of_work(config) as uow:
+        staff.set_result(uow, call_id, text, author=author)
+    click.echo(f"result of call {call_id} set")
+
+
+@call.command("propose-solution")
+@click.argument("call_id", type=int)
+@click.argument("text")
+@_author
+@pass_config
+def call_propose_solution(config: Config, call_id: int, text: str, author: str) -> None:
+    from .services import staff
+
+    with unit_of_work(config) as uow:
+        staff.propose_solution(uow, call_id, text, author=author)
+    click.echo(f"solution proposed for call {call_id}")
+
+
+@main.command()
+@click.option("--customer-number", default="DEMO", show_default=True)
+@click.option("--login", "login_name", default="demo", show_default=True)
+@pass_config
+def demo(config: Config, customer_number: str, login_name: str) -> None:
+    """Create a demo customer and login, and print their credentials."""
+    from .services import admin
+
+    password = secrets.token_urlsafe(12)
+    with unit_of_work(config) as uow:
+        if uow.customers.by_number(customer_number) is None:
+            admin.add_customer(uow, customer_number, "Demo customer")
+        admin.add_login(uow, login_name, customer_number, password)
+    click.echo(f"customer: {customer_number}\nlogin:    {login_name}\npassword: {password}\n"
+               f"database: {config.database_url}")

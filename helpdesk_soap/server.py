@@ -1,0 +1,51 @@
+"""Running the gateway under gunicorn, and the service's logging."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from gunicorn.app.base import BaseApplication
+
+from .config import Config
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(stream=sys.stderr, level=level.upper(),
+                        format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    # Spyne logs every client fault with a traceback and every request at
+    # DEBUG; our own fault translation logs what matters, once.
+    logging.getLogger("spyne").setLevel(logging.WARNING)
+    logging.getLogger("spyne.application").setLevel(logging.CRITICAL)
+    logging.getLogger("spyne.application.client").setLevel(logging.CRITICAL)
+
+
+class GatewayServer(BaseApplication):
+    """gunicorn, configured from a Config. Each worker builds its own app after fork."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        super().__init__()
+
+    def load_config(self) -> None:
+        options = {
+            "bind": [self.config.bind],
+            "workers": self.config.workers,
+            "worker_class": "sync",
+            "timeout": 60,
+            "graceful_timeout": 20,
+            "loglevel": self.config.log_level,
+            "errorlog": "-",
+            "proc_name": "helpdesk-soap",
+            # gunicorn 23+ opens a control socket at a fixed per-user path; two
+            # servers on one machine would fight over it.
+            "control_socket_disable": True,
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from .soap.app import create_app
+
+        configure_logging(self.config.log_level)
+        return create_app(self.config)
