@@ -70,14 +70,20 @@ def helpdesk_application(runtime: Runtime | None) -> HelpdeskApplication:
                                out_protocol=HelpdeskSoap11())
 
 
+def _endpoint(application: HelpdeskApplication) -> Endpoint:
+    # Wrapping in the WSGI server first matters: it sets the binding's HTTP
+    # transport, which a bare Application publishes as "noconn://null.spyne".
+    server = WsgiApplication(application)
+    return Endpoint(server, build_wsdl(application))
+
+
 def contract_documents() -> dict[str, bytes]:
     """The WSDL of each endpoint, keyed by path; needs no database."""
-    return {"/helpdesk": build_wsdl(helpdesk_application(None))}
+    return {"/helpdesk": _endpoint(helpdesk_application(None)).wsdl}
 
 
 def create_app(config: Config) -> Gateway:
     engine = make_engine(config.database_url)
     runtime = Runtime(make_session_factory(engine), PasswordVerifier(ttl=config.auth_cache_seconds))
-    application = helpdesk_application(runtime)
-    endpoint = Endpoint(WsgiApplication(application), build_wsdl(application))
-    return Gateway({"/helpdesk": endpoint}, max_request_bytes=config.max_request_bytes)
+    return Gateway({"/helpdesk": _endpoint(helpdesk_application(runtime))},
+                   max_request_bytes=config.max_request_bytes)

@@ -25,11 +25,11 @@ _SCHEMA_ORDER = {f"{{{XS}}}{n}": i for i, n in
                  enumerate(["annotation", "import", "simpleType", "complexType", "element"])}
 
 
-def _sorted_children(parent, order: dict[str, int]) -> None:
+def _sorted_children(parent, order: dict[str, int], default: int = 99) -> None:
     children = list(parent)
     for child in children:
         parent.remove(child)
-    children.sort(key=lambda c: (order.get(c.tag, 99), c.get("name", "")))
+    children.sort(key=lambda c: (order.get(c.tag, default), c.get("name", "")))
     parent.extend(children)
 
 
@@ -40,7 +40,8 @@ def normalize(document: bytes) -> bytes:
     for schema in root.iter(f"{{{XS}}}schema"):
         _sorted_children(schema, _SCHEMA_ORDER)
     for container in (*root.iter(f"{{{WSDL}}}portType"), *root.iter(f"{{{WSDL}}}binding")):
-        _sorted_children(container, {f"{{{WSDL}}}operation": 1})
+        # Extensibility elements (soap:binding) stay before the operations, as WSDL 1.1 requires.
+        _sorted_children(container, {f"{{{WSDL}}}operation": 1}, default=0)
     # Spyne declares SOAP 1.2, WS-Addressing, partner-link and more on every
     # document; stub generators take a stray SOAP 1.2 namespace as a hint to
     # offer SOAP 1.2, which this endpoint does not speak.
