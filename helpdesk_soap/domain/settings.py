@@ -66,9 +66,10 @@ def parse_value(key: str, raw: str) -> str | bool:
         if low in _FALSE:
             return False
         raise InvalidArgument(f"Setting {key} takes true or false, not {raw!r}.", field=key)
-    if key == "web_base_url" and raw and not raw.startswith(("http://", "https://")):
+    value = raw.strip()
+    if key == "web_base_url" and value and not value.startswith(("http://", "https://")):
         raise InvalidArgument("web_base_url must start with http:// or https://.", field=key)
-    return raw.strip()
+    return value
 
 
 @dataclass(frozen=True, slots=True)
