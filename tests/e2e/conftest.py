@@ -1,0 +1,102 @@
+"""A real `helpdesk-soap serve` (gunicorn) on a loopback port, and real zeep clients."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from zeep import Client, Settings
+from zeep.wsse.username import UsernameToken
+
+PASSWORDS = {"acme-tts": "acme-password", "acme-sl": "acme-password",
+             "globex-tts": "globex-password"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    database_url: str
+    log: Path
+
+    @property
+    def wsdl_url(self) -> str:
+        return f"{self.url}/helpdesk?wsdl"
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        env = dict(os.environ, HELPDESK_DATABASE_URL=self.database_url)
+        out = subprocess.run([sys.executable, "-m", "helpdesk_soap", *args], input=stdin, env=env,
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    def client(self, login: str, password: str | None = None) -> Client:
+        return Client(self.wsdl_url, settings=Settings(strict=True),
+                      wsse=UsernameToken(login, password or PASSWORDS[login]))
+
+
+def start_server(tmp: Path, database_url: str, workers: int = 2) -> tuple[subprocess.Popen, Server]:
+    port = free_port()
+    log = tmp / f"serve-{port}.log"
+    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url)
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "helpdesk_soap", "serve", "--bind",
+                                 f"127.0.0.1:{port}", "--workers", str(workers)],
+                                env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    server = Server(f"http://127.0.0.1:{port}", database_url, log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"serve exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            if requests.get(server.wsdl_url, timeout=1).status_code == 200:
+                return proc, server
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    stop_server(proc)
+    pytest.fail(f"serve did not answer within 30 s:\n{log.read_text()}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("server")
+    database_url = f"sqlite:///{tmp / 'helpdesk.sqlite3'}"
+    proc, srv = start_server(tmp, database_url)
+    try:
+        srv.cli("customer", "add", "ACME", "--name", "Acme Airline")
+        srv.cli("customer", "add", "GLOBEX", "--name", "Globex")
+        for login, customer in (("acme-tts", "ACME"), ("globex-tts", "GLOBEX")):
+            srv.cli("login", "add", login, "--customer", customer, "--password-stdin",
+                    stdin=PASSWORDS[login] + "\n")
+        srv.cli("login", "add", "acme-sl", "--customer", "ACME", "--password-stdin",
+                "--can-set-service-level", stdin=PASSWORDS["acme-sl"] + "\n")
+        yield srv
+    finally:
+        stop_server(proc)
+        log = srv.log.read_text()
+        assert "Traceback" not in log, log

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from helpdesk_soap.services import admin
+from helpdesk_soap.store.engine import make_engine, make_session_factory
+from helpdesk_soap.store.migrate import upgrade
+from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def uow_factory(engine):
+    factory = make_session_factory(engine)
+    return lambda: SqlUnitOfWork(factory)
+
+
+@pytest.fixture
+def seeded(uow_factory):
+    """Two unrelated customers with one login each; returns their principals."""
+    with uow_factory() as uow:
+        admin.add_customer(uow, "ACME", "Acme Airline")
+        admin.add_customer(uow, "GLOBEX", "Globex")
+        admin.add_login(uow, "acme-tts", "ACME", "acme-password")
+        admin.add_login(uow, "globex-tts", "GLOBEX", "globex-password")
+        admin.add_login(uow, "acme-sl", "ACME", "acme-password", can_set_service_level=True)
+        return {name: uow.logins.by_name(name).principal
+                for name in ("acme-tts", "globex-tts", "acme-sl")}

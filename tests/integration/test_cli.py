@@ -1,0 +1,65 @@
+"""The command line, run as a real process: one-line errors, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def cli(database_url, *args, stdin: str | None = None):
+    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url)
+    env.pop("HELPDESK_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "helpdesk_soap", *args], input=stdin, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_admin_commands_configure_a_fresh_database(database_url):
+    assert cli(database_url, "db", "upgrade").returncode == 0
+    assert cli(database_url, "customer", "add", "ACME", "--name", "Acme Airline").returncode == 0
+    added = cli(database_url, "login", "add", "acme-tts", "--customer", "ACME", "--password-stdin",
+                stdin="correct horse\n")
+    assert added.returncode == 0, added.stderr
+    assert "correct horse" not in added.stdout + added.stderr
+    assert cli(database_url, "status", "add", "WAITING", "--name", "Waiting for parts",
+               "--stage", "in_progress").returncode == 0
+    assert "WAITING\tWaiting for parts\tInProgress\t-" in cli(database_url, "status", "list").stdout
+    assert cli(database_url, "settings", "set", "solution_rejected_status", "WAITING").returncode == 0
+    shown = cli(database_url, "settings", "show").stdout
+    assert "solution_rejected_status\tWAITING" in shown
+
+
+def test_demo_prints_working_credentials(database_url):
+    out = cli(database_url, "demo")
+    assert out.returncode == 0, out.stderr
+    lines = dict(line.split(":", 1) for line in out.stdout.strip().splitlines())
+    assert lines["login"].strip() == "demo" and len(lines["password"].strip()) >= 12
+
+
+@pytest.mark.parametrize("args, stdin, fragment", [
+    (("settings", "set", "no_such_key", "1"), None, "Unknown setting"),
+    (("settings", "set", "with_service_level", "maybe"), None, "true or false"),
+    (("settings", "set", "solution_accepted_status", "NOPE"), None, "does not exist"),
+    (("login", "add", "x", "--customer", "NOPE", "--password-stdin"), "long enough pw\n", "does not exist"),
+    (("login", "add", "x", "--customer", "UNKNOWN", "--password-stdin"), "short\n", "at least 8"),
+    (("call", "set-status", "999", "NEW"), None, "does not exist"),
+    (("call", "set-status", "not-a-number", "NEW"), None, "not a valid integer"),
+    (("status", "add", "X", "--name", "x", "--stage", "Sideways"), None, "Unknown stage"),
+    (("customer", "add", "UNKNOWN", "--name", "dup"), None, "already exists"),
+])
+def test_bad_arguments_get_one_line_and_a_nonzero_exit(database_url, args, stdin, fragment):
+    out = cli(database_url, *args, stdin=stdin)
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    assert fragment in out.stderr
+    assert len([line for line in out.stderr.splitlines() if line.startswith("Error")]) == 1
+
+
+def test_unreachable_database_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    out = cli(f"sqlite:///{blocker}/sub/db.sqlite3", "settings", "show")
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("Error")

@@ -1,0 +1,88 @@
+"""Repositories and the unit of work against a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from helpdesk_soap.domain.model import (Call, Category, Entry, EntryKind, Priority, SolutionState,
+                                        Visibility)
+from helpdesk_soap.services.unit_of_work import Conflict
+
+NOW = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+
+
+def new_call(customer_id: int, ext: str | None = "INC-1") -> Call:
+    call = Call(customer_id=customer_id, origin_customer_id=customer_id, created_by_login_id=None,
+                reported_customer_number="ACME", subject="Phones down", description="Dept 4",
+                priority=Priority.HIGH, category=Category.TECHNICAL_SUPPORT, status_code="NEW",
+                created_at=NOW, updated_at=NOW, external_ticket_id=ext, components=("PBX", "Handset"))
+    call.record(Entry(EntryKind.HISTORY, "created", "tester", NOW))
+    call.record(Entry(EntryKind.HISTORY, "internal", "tester", NOW + timedelta(seconds=1),
+                      visibility=Visibility.INTERNAL))
+    return call
+
+
+def test_call_round_trips_with_entries(uow_factory, seeded):
+    customer_id = seeded["acme-tts"].customer_id
+    with uow_factory() as uow:
+        uow.begin_write()
+        call = new_call(customer_id)
+        uow.calls.add(call)
+        uow.commit()
+    with uow_factory() as uow:
+        loaded = uow.calls.get(call.id)
+        public = uow.calls.entries(call.id, visibility=Visibility.PUBLIC)
+        everything = uow.calls.entries(call.id)
+    assert loaded.subject == "Phones down" and loaded.components == ("PBX", "Handset")
+    assert loaded.priority is Priority.HIGH and loaded.solution_state is SolutionState.NONE
+    assert loaded.created_at == NOW and loaded.created_at.tzinfo is not None
+    assert [e.text for e in public] == ["created"]
+    assert [e.text for e in everything] == ["created", "internal"]
+
+
+def test_uncommitted_work_is_rolled_back(uow_factory, seeded):
+    with uow_factory() as uow:
+        uow.begin_write()
+        call = new_call(seeded["acme-tts"].customer_id)
+        uow.calls.add(call)
+        # no commit
+    with uow_factory() as uow:
+        assert uow.calls.get(call.id) is None
+
+
+def test_external_ticket_id_is_unique_per_customer_side(uow_factory, seeded):
+    acme, globex = seeded["acme-tts"].customer_id, seeded["globex-tts"].customer_id
+    with uow_factory() as uow:
+        uow.begin_write()
+        uow.calls.add(new_call(acme))
+        uow.calls.add(new_call(globex))  # same ExternalTicketId, other customer side: fine
+        uow.commit()
+    with uow_factory() as uow:
+        uow.begin_write()
+        with pytest.raises(Conflict):
+            uow.calls.add(new_call(acme))
+
+
+def test_save_of_a_stale_call_raises_conflict(uow_factory, seeded):
+    with uow_factory() as uow:
+        uow.begin_write()
+        call = new_call(seeded["acme-tts"].customer_id)
+        uow.calls.add(call)
+        uow.commit()
+    with uow_factory() as uow:
+        first = uow.calls.get(call.id)
+    with uow_factory() as uow:
+        second = uow.calls.get(call.id)
+        uow.begin_write()
+        second.subject = "changed by someone else"
+        uow.calls.save(second)
+        uow.commit()
+    with uow_factory() as uow:
+        uow.begin_write()
+        first.subject = "stale write"
+        with pytest.raises(Conflict):
+            uow.calls.save(first)
+    with uow_factory() as uow:
+        assert uow.calls.get(call.id).subject == "changed by someone else"

@@ -1,0 +1,73 @@
+"""Config.from_env reads only the mapping it is given."""
+
+import pytest
+
+from helpdesk_soap.config import Config
+
+
+def test_defaults():
+    config = Config.from_env({})
+    assert config.database_url.startswith("sqlite:///")
+    assert config.database_url.endswith("helpdesk.sqlite3")
+    assert (config.bind, config.workers, config.log_level) == ("127.0.0.1:8080", 2, "info")
+    assert config.max_request_bytes == 10 * 1024 * 1024
+    assert config.auth_cache_seconds == 300.0
+
+
+def test_explicit_environ_ignores_process_environment(monkeypatch):
+    monkeypatch.setenv("HELPDESK_WORKERS", "9")
+    monkeypatch.setenv("HELPDESK_DATABASE_URL", "sqlite:///from-process.db")
+    config = Config.from_env({})
+    assert config.workers == 2
+    assert config.database_url != "sqlite:///from-process.db"
+
+
+def test_environment_values_are_honoured_and_typed():
+    config = Config.from_env({
+        "HELPDESK_DATABASE_URL": "postgresql+psycopg://db/helpdesk",
+        "HELPDESK_WORKERS": "5",
+        "HELPDESK_BIND": "0.0.0.0:9000",
+        "HELPDESK_MAX_REQUEST_BYTES": "2048",
+        "HELPDESK_AUTH_CACHE_SECONDS": "0",
+        "HELPDESK_LOG_LEVEL": "debug",
+    })
+    assert config.database_url == "postgresql+psycopg://db/helpdesk"
+    assert config.workers == 5 and isinstance(config.workers, int)
+    assert config.bind == "0.0.0.0:9000"
+    assert config.max_request_bytes == 2048
+    assert config.auth_cache_seconds == 0.0 and isinstance(config.auth_cache_seconds, float)
+    assert config.log_level == "debug"
+
+
+def test_empty_values_fall_back_to_defaults():
+    config = Config.from_env({"HELPDESK_DATABASE_URL": "", "HELPDESK_WORKERS": ""})
+    assert config.database_url.endswith("helpdesk.sqlite3")
+    assert config.workers == 2
+
+
+@pytest.mark.parametrize("var, raw", [("HELPDESK_WORKERS", "many"),
+                                      ("HELPDESK_WORKERS", "2.5"),
+                                      ("HELPDESK_AUTH_CACHE_SECONDS", "soon")])
+def test_invalid_number_names_the_variable(var, raw):
+    with pytest.raises(ValueError, match=var):
+        Config.from_env({var: raw})
+
+
+def test_overrides_win_over_environment():
+    config = Config.from_env({"HELPDESK_WORKERS": "5", "HELPDESK_DATABASE_URL": "sqlite:///env.db"},
+                             workers=3, database_url="sqlite:///cli.db")
+    assert config.workers == 3
+    assert config.database_url == "sqlite:///cli.db"
+
+
+def test_none_overrides_are_ignored():
+    config = Config.from_env({"HELPDESK_WORKERS": "5", "HELPDESK_BIND": "0.0.0.0:1"},
+                             workers=None, bind=None, log_level="warning")
+    assert config.workers == 5
+    assert config.bind == "0.0.0.0:1"
+    assert config.log_level == "warning"
+
+
+def test_unknown_override_is_an_error():
+    with pytest.raises(TypeError):
+        Config.from_env({}, no_such_option=1)
