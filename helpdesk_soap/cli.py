@@ -167,6 +167,20 @@ def login_add(config: Config, name: str, customer_number: str, password_stdin: b
     click.echo(f"login {info.name} added for customer {info.customer_number}")
 
 
+@login.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the new password from the first line of standard input.")
+@pass_config
+def login_set_password(config: Config, name: str, password_stdin: bool) -> None:
+    from .services import admin
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    with unit_of_work(config) as uow:
+        admin.set_password(uow, name, password)
+    click.echo(f"password of login {name} changed")
+
+
 @main.group()
 def status() -> None:
     """Call statuses."""
@@ -313,13 +327,19 @@ def call_propose_solution(config: Config, call_id: int, text: str, author: str) 
 @click.option("--login", "login_name", default="demo", show_default=True)
 @pass_config
 def demo(config: Config, customer_number: str, login_name: str) -> None:
-    """Create a demo customer and login, and print their credentials."""
+    """Create a demo customer and login, and print their credentials.
+
+    Run again, it gives the existing demo login a new password.
+    """
     from .services import admin
 
     password = secrets.token_urlsafe(12)
     with unit_of_work(config) as uow:
         if uow.customers.by_number(customer_number) is None:
             admin.add_customer(uow, customer_number, "Demo customer")
-        admin.add_login(uow, login_name, customer_number, password)
+        if uow.logins.by_name(login_name) is None:
+            admin.add_login(uow, login_name, customer_number, password)
+        else:
+            admin.set_password(uow, login_name, password)
     click.echo(f"customer: {customer_number}\nlogin:    {login_name}\npassword: {password}\n"
                f"database: {config.database_url}")

@@ -47,9 +47,7 @@ def add_login(uow: UnitOfWork, name: str, customer_number: str, password: str,
     name = name.strip()
     if not name:
         raise InvalidArgument("A login name must not be empty.", field="login")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidArgument(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
-                              field="password")
+    _check_password(password)
     uow.begin_write()
     customer = uow.customers.by_number(customer_number)
     if customer is None:
@@ -59,6 +57,22 @@ def add_login(uow: UnitOfWork, name: str, customer_number: str, password: str,
     login_id = uow.logins.add(name, customer.id, hash_password(password), can_set_service_level)
     uow.commit()
     return LoginInfo(login_id, name, customer.number, can_set_service_level)
+
+
+def set_password(uow: UnitOfWork, name: str, password: str) -> None:
+    """Replace a login's password. Cached verifications of the old one stop matching at once."""
+    _check_password(password)
+    uow.begin_write()
+    if uow.logins.by_name(name) is None:
+        raise UnknownReference(f"Login {name!r} does not exist.", field="login")
+    uow.logins.set_password_hash(name, hash_password(password))
+    uow.commit()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidArgument(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+                              field="password")
 
 
 def add_status(uow: UnitOfWork, status: Status) -> Status:

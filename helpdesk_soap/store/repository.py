@@ -168,6 +168,11 @@ class LoginRepository:
         return row.id
 
 
+    def set_password_hash(self, name: str, password_hash: str) -> None:
+        self.session.execute(update(LoginRow).where(LoginRow.name == name)
+                             .values(password_hash=password_hash))
+
+
 class SettingsRepository:
     def __init__(self, session: Session):
         self.session = session

@@ -63,3 +63,24 @@ def test_unreachable_database_is_one_line(tmp_path):
     out = cli(f"sqlite:///{blocker}/sub/db.sqlite3", "settings", "show")
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert out.stderr.startswith("Error")
+
+
+def test_demo_twice_resets_the_password_and_the_old_one_stops_working(database_url):
+    from helpdesk_soap.security import PasswordVerifier
+    from helpdesk_soap.services import auth
+    from helpdesk_soap.store.engine import make_engine, make_session_factory
+    from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
+
+    def password_of(out):
+        return dict(line.split(":", 1) for line in out.stdout.strip().splitlines())["password"].strip()
+
+    first = password_of(cli(database_url, "demo"))
+    second = password_of(cli(database_url, "demo"))
+    assert first != second
+    engine = make_engine(database_url)
+    verifier = PasswordVerifier()
+    with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        assert auth.authenticate(uow, verifier, "demo", second).login_name == "demo"
+        with pytest.raises(Exception, match="Authentication failed"):
+            auth.authenticate(uow, verifier, "demo", first)
+    engine.dispose()
