@@ -39,6 +39,24 @@ class Group(click.Group):
             ctx.exit(2)
 
 
+def run(argv: list[str] | None = None) -> None:
+    """The console entry point: every error is one line on stderr and a non-zero exit."""
+    try:
+        code = main.main(args=argv, prog_name="helpdesk-soap", standalone_mode=False)
+    except click.UsageError as exc:
+        hint = f" (see helpdesk-soap {exc.ctx.command_path.partition(' ')[2]} --help)".replace("  ", " ") \
+            if exc.ctx else ""
+        click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"Error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Error: aborted", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 @click.group(cls=Group)
 @click.option("--database", "database_url", metavar="URL",
               help="SQLAlchemy database URL [env HELPDESK_DATABASE_URL; default: a SQLite file "

@@ -47,6 +47,9 @@ def test_demo_prints_working_credentials(database_url):
     (("call", "set-status", "999", "NEW"), None, "does not exist"),
     (("call", "set-status", "not-a-number", "NEW"), None, "not a valid integer"),
     (("status", "add", "X", "--name", "x", "--stage", "Sideways"), None, "Unknown stage"),
+    (("status", "add", "X"), None, "Missing option '--name'"),
+    (("no-such-command",), None, "No such command"),
+    (("serve", "--workers", "0"), None, "not in the range"),
     (("customer", "add", "UNKNOWN", "--name", "dup"), None, "already exists"),
 ])
 def test_bad_arguments_get_one_line_and_a_nonzero_exit(database_url, args, stdin, fragment):
@@ -54,7 +57,8 @@ def test_bad_arguments_get_one_line_and_a_nonzero_exit(database_url, args, stdin
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
     assert fragment in out.stderr
-    assert len([line for line in out.stderr.splitlines() if line.startswith("Error")]) == 1
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert out.stderr.startswith("Error: ")
 
 
 def test_unreachable_database_is_one_line(tmp_path):
