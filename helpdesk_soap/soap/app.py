@@ -86,4 +86,4 @@ def create_app(config: Config) -> Gateway:
     engine = make_engine(config.database_url)
     runtime = Runtime(make_session_factory(engine), PasswordVerifier(ttl=config.auth_cache_seconds))
     return Gateway({"/helpdesk": _endpoint(helpdesk_application(runtime))},
-                   max_request_bytes=config.max_request_bytes)
+                   max_request_bytes=config.max_request_bytes, on_close=engine.dispose)

@@ -35,9 +35,16 @@ def fault_envelope(code: str, message: str) -> bytes:
 
 
 class Gateway:
-    def __init__(self, endpoints: dict[str, Endpoint], max_request_bytes: int):
+    def __init__(self, endpoints: dict[str, Endpoint], max_request_bytes: int,
+                 on_close: Callable[[], None] | None = None):
         self.endpoints = endpoints
         self.max_request_bytes = max_request_bytes
+        self._on_close = on_close
+
+    def close(self) -> None:
+        """Release what the application holds (the database connection pool)."""
+        if self._on_close is not None:
+            self._on_close()
 
     def __call__(self, environ, start_response) -> Iterable[bytes]:
         path = (environ.get("PATH_INFO") or "/").rstrip("/") or "/"

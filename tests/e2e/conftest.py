@@ -58,18 +58,26 @@ def start_server(tmp: Path, database_url: str, workers: int = 2) -> tuple[subpro
                                 env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     server = Server(f"http://127.0.0.1:{port}", database_url, log)
-    deadline = time.monotonic() + 30
+    try:
+        wait_until_serving(proc, server)
+    except BaseException:
+        stop_server(proc)
+        raise
+    return proc, server
+
+
+def wait_until_serving(proc: subprocess.Popen, server: Server, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"serve exited with {proc.returncode}:\n{log.read_text()}")
+            pytest.fail(f"serve exited with {proc.returncode}:\n{server.log.read_text()}")
         try:
-            if requests.get(server.wsdl_url, timeout=1).status_code == 200:
-                return proc, server
-        except requests.ConnectionError:
-            pass
+            if requests.get(server.wsdl_url, timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass  # not listening yet, or a worker still booting
         time.sleep(0.2)
-    stop_server(proc)
-    pytest.fail(f"serve did not answer within 30 s:\n{log.read_text()}")
+    pytest.fail(f"serve did not answer within {seconds} s:\n{server.log.read_text()}")
 
 
 def stop_server(proc: subprocess.Popen) -> None:

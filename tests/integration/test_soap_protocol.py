@@ -17,7 +17,9 @@ SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 
 @pytest.fixture
 def app(engine, seeded, database_url):
-    return create_app(Config(database_url=database_url, max_request_bytes=64 * 1024))
+    gateway = create_app(Config(database_url=database_url, max_request_bytes=64 * 1024))
+    yield gateway
+    gateway.close()
 
 
 def call(app, method="POST", path="/helpdesk", body=b"", query="", headers=None):
