@@ -1,11 +1,27 @@
-"""Shared fixtures. Tests may only talk to this machine: any other address fails."""
+"""Shared fixtures.
+
+* Tests may only talk to this machine: any other address fails.
+* Every test that takes ``database_url`` runs once per backend: a SQLite file
+  and a database on a real PostgreSQL server started for the session.
+  HELPDESK_TEST_BACKENDS=sqlite (or =postgresql) narrows that on a machine
+  without PostgreSQL; CI runs both.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 
 import pytest
+
+from tests.support.postgres import PostgresServer
+
+BACKENDS = [b.strip() for b in os.environ.get("HELPDESK_TEST_BACKENDS", "sqlite,postgresql").split(",")
+            if b.strip()]
+_unknown = set(BACKENDS) - {"sqlite", "postgresql"}
+if _unknown:
+    raise pytest.UsageError(f"HELPDESK_TEST_BACKENDS: unknown backend(s) {sorted(_unknown)}")
 
 _real_connect = socket.socket.connect
 
@@ -27,6 +43,29 @@ def _loopback_only(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+def make_database(backend: str, request, directory) -> tuple[str, callable]:
+    """A fresh, empty database of the backend: (url, cleanup)."""
+    if backend == "sqlite":
+        return f"sqlite:///{directory / 'helpdesk.sqlite3'}", lambda: None
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = server.create_database()
+    return server.url(name), lambda: server.drop_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'helpdesk.sqlite3'}"
+def database_url(backend, request, tmp_path):
+    url, cleanup = make_database(backend, request, tmp_path)
+    yield url
+    cleanup()

@@ -16,6 +16,8 @@ import requests
 from zeep import Client, Settings
 from zeep.wsse.username import UsernameToken
 
+from tests.conftest import BACKENDS, make_database
+
 PASSWORDS = {"acme-tts": "acme-password", "acme-sl": "acme-password",
              "globex-tts": "globex-password"}
 
@@ -90,10 +92,10 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("server")
-    database_url = f"sqlite:///{tmp / 'helpdesk.sqlite3'}"
+    database_url, drop_database = make_database(request.param, request, tmp)
     proc, srv = start_server(tmp, database_url)
     try:
         srv.cli("customer", "add", "ACME", "--name", "Acme Airline")
@@ -106,5 +108,6 @@ def server(tmp_path_factory):
         yield srv
     finally:
         stop_server(proc)
+        drop_database()
         log = srv.log.read_text()
         assert "Traceback" not in log, log
