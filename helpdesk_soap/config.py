@@ -34,13 +34,23 @@ class Config:
     auth_cache_seconds: float = 300.0
     #: Log level of the service's own loggers.
     log_level: str = "info"
+    #: Optional read replica (PostgreSQL streaming standby) for GetCallData's entries.
+    database_replica_url: str | None = None
+    #: Connections each worker keeps open to the database (PostgreSQL).
+    db_pool_size: int = 5
+    #: Extra connections a worker may open under load, closed again afterwards.
+    db_max_overflow: int = 5
+    #: Seconds after which a pooled connection is replaced.
+    db_pool_recycle: int = 1800
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
         env = os.environ if environ is None else environ
         values: dict = {"database_url": env.get("HELPDESK_DATABASE_URL") or default_database_url()}
         for key, conv in (("bind", str), ("workers", int), ("max_request_bytes", int),
-                          ("auth_cache_seconds", float), ("log_level", str)):
+                          ("auth_cache_seconds", float), ("log_level", str),
+                          ("database_replica_url", str), ("db_pool_size", int),
+                          ("db_max_overflow", int), ("db_pool_recycle", int)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:

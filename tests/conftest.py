@@ -50,6 +50,13 @@ def postgres():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres_replica(postgres):
+    replica = PostgresServer().start_replica_of(postgres)
+    yield replica
+    replica.stop()
+
+
 def make_database(backend: str, request, directory) -> tuple[str, callable]:
     """A fresh, empty database of the backend: (url, cleanup)."""
     if backend == "sqlite":

@@ -104,11 +104,26 @@ def _replayed(uow: UnitOfWork, call: Call) -> CreateOutcome:
     return CreateOutcome(call, _status(uow, call.status_code), False, (REPLAYED,))
 
 
-def get_call_data(uow: UnitOfWork, principal: Principal, call_id: int) -> CallData:
+def get_call_data(uow: UnitOfWork, principal: Principal, call_id: int,
+                  replica: UnitOfWork | None = None) -> CallData:
+    """The call as its customer may see it.
+
+    The call row always comes from the primary (one key look-up that also
+    decides visibility). The entries, the bulk of the answer, come from the
+    read replica when one is given and its copy of the call has the same
+    version: every write to a call or its entries bumps the version in the
+    same transaction, so a replica that lags behind is never read, and a
+    caller always sees its own writes.
+    """
     call = visible_call(uow, principal, call_id)
     status = _status(uow, call.status_code)
     settings: Settings = uow.settings.get()
-    entries = uow.calls.entries(call.id, visibility=Visibility.PUBLIC)
+    source = uow
+    if replica is not None:
+        mirrored = replica.calls.get(call.id)
+        if mirrored is not None and mirrored.version == call.version:
+            source = replica
+    entries = source.calls.entries(call.id, visibility=Visibility.PUBLIC)
     history = [e for e in entries if e.kind is EntryKind.HISTORY]
     contacts = [ContactView(e, contact_url(settings.web_base_url, e.path))
                 for e in entries if e.kind is EntryKind.CONTACT]

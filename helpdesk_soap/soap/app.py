@@ -6,6 +6,7 @@ after it forks, so it owns its engine and connection pool.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from spyne import Application
@@ -33,15 +34,23 @@ class Runtime:
 
     session_factory: sessionmaker[Session]
     verifier: PasswordVerifier
+    replica_session_factory: sessionmaker[Session] | None = None
 
     def unit_of_work(self) -> UnitOfWork:
         return SqlUnitOfWork(self.session_factory)
+
+    def replica_unit_of_work(self) -> UnitOfWork | None:
+        if self.replica_session_factory is None:
+            return None
+        return SqlUnitOfWork(self.replica_session_factory)
 
 
 @dataclass
 class RequestScope:
     uow: UnitOfWork
     principal: Principal
+    #: The read replica's unit of work, or None; only for reads that tolerate it.
+    replica: UnitOfWork | None = None
 
 
 class HelpdeskApplication(Application):
@@ -53,10 +62,14 @@ class HelpdeskApplication(Application):
 
     def call_wrapper(self, ctx):
         try:
-            with self.runtime.unit_of_work() as uow:
+            with ExitStack() as stack:
+                uow = stack.enter_context(self.runtime.unit_of_work())
                 username, password = username_token(ctx.in_header_doc)
                 principal = auth.authenticate(uow, self.runtime.verifier, username, password)
-                ctx.udc = RequestScope(uow, principal)
+                replica = self.runtime.replica_unit_of_work()
+                if replica is not None:  # a session connects only when first used
+                    stack.enter_context(replica)
+                ctx.udc = RequestScope(uow, principal, replica)
                 return super().call_wrapper(ctx)
         except Exception as exc:
             raise to_fault(exc) from None
@@ -83,7 +96,18 @@ def contract_documents() -> dict[str, bytes]:
 
 
 def create_app(config: Config) -> Gateway:
-    engine = make_engine(config.database_url)
-    runtime = Runtime(make_session_factory(engine), PasswordVerifier(ttl=config.auth_cache_seconds))
+    pool = dict(pool_size=config.db_pool_size, max_overflow=config.db_max_overflow,
+                pool_recycle=config.db_pool_recycle)
+    engines = [make_engine(config.database_url, **pool)]
+    if config.database_replica_url:
+        engines.append(make_engine(config.database_replica_url, **pool))
+    runtime = Runtime(make_session_factory(engines[0]),
+                      PasswordVerifier(ttl=config.auth_cache_seconds),
+                      make_session_factory(engines[1]) if len(engines) > 1 else None)
+
+    def close() -> None:
+        for engine in engines:
+            engine.dispose()
+
     return Gateway({"/helpdesk": _endpoint(helpdesk_application(runtime))},
-                   max_request_bytes=config.max_request_bytes, on_close=engine.dispose)
+                   max_request_bytes=config.max_request_bytes, on_close=close)

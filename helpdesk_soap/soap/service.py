@@ -25,7 +25,7 @@ class HelpdeskService(ServiceBase):
     def GetCallData(ctx, CallId):
         """A call's status, public history entries, contact entries and (where visible) result."""
         scope = ctx.udc
-        return t.call_data(calls.get_call_data(scope.uow, scope.principal, CallId))
+        return t.call_data(calls.get_call_data(scope.uow, scope.principal, CallId, scope.replica))
 
     @rpc(t.req(Integer64), t.req(Boolean), t.opt(Unicode, max_len=4000),
          _returns=t.req(t.SolutionAcceptanceResult),

@@ -11,12 +11,20 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
+                pool_recycle: int = 1800) -> Engine:
+    """An engine for the URL. Pools are per process: build it after gunicorn forks.
+
+    PostgreSQL: each worker holds up to ``pool_size + max_overflow``
+    connections; ``pool_pre_ping`` replaces connections the server dropped
+    (restart, failover), and ``pool_recycle`` retires old ones before a
+    firewall or pgbouncer does.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
-    return create_engine(parsed, pool_pre_ping=True, pool_recycle=1800,
-                         pool_size=pool_size, max_overflow=max_overflow)
+    return create_engine(parsed, pool_pre_ping=True, pool_recycle=pool_recycle,
+                         pool_size=pool_size, max_overflow=max_overflow, pool_timeout=10)
 
 
 def _sqlite_engine(url) -> Engine:

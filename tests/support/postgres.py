@@ -72,6 +72,15 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        return self._launch()
+
+    def start_replica_of(self, primary: PostgresServer) -> PostgresServer:
+        """A hot standby streaming from ``primary`` (pg_basebackup -R)."""
+        self._run(str(self.bin / "pg_basebackup"), "-D", str(self.data), "-h", "127.0.0.1",
+                  "-p", str(primary.port), "-U", USER, "-R", "-X", "stream", "--no-sync")
+        return self._launch()
+
+    def _launch(self) -> PostgresServer:
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(
                 [*self._as, str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
@@ -91,23 +100,24 @@ class PostgresServer:
         self.stop()
         raise RuntimeError(f"postgres did not accept connections within 60 s:\n{self.log.read_text()}")
 
+    def sql(self, statement: str, database: str = "postgres"):
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=USER, dbname=database,
+                             autocommit=True) as conn:
+            cur = conn.execute(statement)
+            return cur.fetchall() if cur.description else None
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{database}"
 
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=USER, dbname="postgres",
-                             autocommit=True) as conn:
-            conn.execute(sql)
-
     def create_database(self) -> str:
         name = f"t_{uuid.uuid4().hex[:12]}"
-        self._admin(f'CREATE DATABASE "{name}"')
+        self.sql(f'CREATE DATABASE "{name}"')
         return name
 
     def drop_database(self, name: str) -> None:
-        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
