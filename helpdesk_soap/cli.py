@@ -340,6 +340,34 @@ def call_propose_solution(config: Config, call_id: int, text: str, author: str) 
     click.echo(f"solution proposed for call {call_id}")
 
 
+@main.group()
+def dev() -> None:
+    """Development tools."""
+
+
+@dev.command("generate")
+@click.option("--calls", type=click.IntRange(1), required=True, help="How many calls to create.")
+@click.option("--customers", type=click.IntRange(1), help="How many customers [calls / 200].")
+@click.option("--entries-per-call", type=click.IntRange(1), default=20, show_default=True,
+              help="Mean history and contact entries per call.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@pass_config
+def dev_generate(config: Config, calls: int, customers: int | None, entries_per_call: int,
+                 seed: int) -> None:
+    """Fill the database with realistic, skewed test data."""
+    from .store.devdata import generate
+
+    engine = _engine(config)
+    try:
+        with click.progressbar(length=calls, label="generating calls", file=sys.stderr) as bar:
+            stats = generate(engine, calls, customers=customers, entries_per_call=entries_per_call,
+                             seed=seed, progress=bar.update)
+    finally:
+        engine.dispose()
+    click.echo(f"created {stats['customers']} customers, {stats['calls']} calls, "
+               f"{stats['entries']} entries")
+
+
 @main.command()
 @click.option("--customer-number", default="DEMO", show_default=True)
 @click.option("--login", "login_name", default="demo", show_default=True)
