@@ -50,10 +50,11 @@ class Server:
                       wsse=UsernameToken(login, password or PASSWORDS[login]))
 
 
-def start_server(tmp: Path, database_url: str, workers: int = 2) -> tuple[subprocess.Popen, Server]:
+def start_server(tmp: Path, database_url: str, workers: int = 2,
+                 extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, Server]:
     port = free_port()
     log = tmp / f"serve-{port}.log"
-    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url)
+    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url, **(extra_env or {}))
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "helpdesk_soap", "serve", "--bind",
                                  f"127.0.0.1:{port}", "--workers", str(workers)],
