@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .config import Config
 from .domain.errors import DomainError
-from .domain.model import ContactType, EntryKind, Status, Visibility
+from .domain.model import ContactType, EntryKind, Role, Status, Visibility
 
 
 class Group(click.Group):
@@ -163,6 +163,54 @@ def customer_list(config: Config) -> None:
             click.echo(f"{c.number}\t{c.name}")
 
 
+@customer.command("set-organisation")
+@click.argument("number")
+@click.argument("organisation", required=False)
+@pass_config
+def customer_set_organisation(config: Config, number: str, organisation: str | None) -> None:
+    """Put a customer into an organisation (without ORGANISATION: take it out)."""
+    from .services import admin
+
+    with unit_of_work(config) as uow:
+        admin.set_customer_organisation(uow, number, organisation)
+    click.echo(f"customer {number} is now in {organisation or 'no organisation'}")
+
+
+@main.group()
+def organisation() -> None:
+    """Organisations: customers whose logins all see each other's calls."""
+
+
+@organisation.command("add")
+@click.argument("name")
+@pass_config
+def organisation_add(config: Config, name: str) -> None:
+    from .services import admin
+
+    with unit_of_work(config) as uow:
+        admin.add_organisation(uow, name)
+    click.echo(f"organisation {name} added")
+
+
+@main.group()
+def portal() -> None:
+    """A company's access: while inactive, its logins get Client.ServiceUnavailable."""
+
+
+@portal.command("set")
+@click.option("--customer", "customer_number", metavar="NUMBER")
+@click.option("--organisation", metavar="NAME")
+@click.argument("state", type=click.Choice(["active", "inactive"]))
+@pass_config
+def portal_set(config: Config, customer_number: str | None, organisation: str | None, state: str) -> None:
+    from .services import admin
+
+    with unit_of_work(config) as uow:
+        admin.set_portal_active(uow, state == "active", customer_number=customer_number,
+                                organisation=organisation)
+    click.echo(f"portal of {customer_number or organisation} is {state}")
+
+
 @main.group()
 def login() -> None:
     """Logins (credentials for the SOAP service)."""
@@ -170,19 +218,38 @@ def login() -> None:
 
 @login.command("add")
 @click.argument("name")
-@click.option("--customer", "customer_number", required=True, metavar="NUMBER")
+@click.option("--customer", "customer_number", metavar="NUMBER",
+              help="The customer the login belongs to (customer and integration logins).")
+@click.option("--role", type=click.Choice([r.value.lower() for r in Role]), default="integration",
+              show_default=True, help="customer: a person; integration: a ticket system; "
+              "staff: a technician; admin: configures the service.")
+@click.option("--email", help="Lets the login authenticate with this address too.")
 @click.option("--password-stdin", is_flag=True, required=True,
               help="Read the password from the first line of standard input.")
 @click.option("--can-set-service-level", is_flag=True, help="May set ServiceLevel on CreateCall.")
 @pass_config
-def login_add(config: Config, name: str, customer_number: str, password_stdin: bool,
-              can_set_service_level: bool) -> None:
+def login_add(config: Config, name: str, customer_number: str | None, role: str, email: str | None,
+              password_stdin: bool, can_set_service_level: bool) -> None:
     from .services import admin
 
     password = sys.stdin.readline().rstrip("\r\n")
     with unit_of_work(config) as uow:
-        info = admin.add_login(uow, name, customer_number, password, can_set_service_level)
-    click.echo(f"login {info.name} added for customer {info.customer_number}")
+        info = admin.add_login(uow, name, customer_number, password, can_set_service_level,
+                               Role(role.capitalize()), email)
+    owner = f"for customer {info.customer_number}" if info.customer_number else "for the helpdesk"
+    click.echo(f"{info.role.value.lower()} login {info.name} added {owner}")
+
+
+@login.command("unlock")
+@click.argument("name")
+@pass_config
+def login_unlock(config: Config, name: str) -> None:
+    """Lift a lockout after too many failed logins."""
+    from .services import admin
+
+    with unit_of_work(config) as uow:
+        admin.unlock_login(uow, name)
+    click.echo(f"login {name} unlocked")
 
 
 @login.command("set-password")

@@ -32,6 +32,26 @@ class CallNotFound(DomainError):
     default_message = "No such call."
 
 
+class SessionExpired(DomainError):
+    # Unknown, expired or logged-out session token: log in again.
+    code = "Client.SessionExpired"
+    default_message = "The session is unknown or has expired; log in again."
+
+
+class AccessDenied(DomainError):
+    """An authenticated login asked for something its role may not do."""
+
+    code = "Client.AccessDenied"
+    default_message = "This login may not use this operation."
+
+
+class ServiceUnavailable(DomainError):
+    """The login's portal is inactive (source document 004)."""
+
+    code = "Client.ServiceUnavailable"
+    default_message = "Service unavailable. We apologise for the inconvenience."
+
+
 class NoSolutionProposed(DomainError):
     code = "Client.NoSolutionProposed"
     default_message = "No solution is proposed for this call, so there is nothing to accept or reject."

@@ -57,6 +57,27 @@ class ContactType(enum.StrEnum):
     NOTE = "Note"
 
 
+class Role(enum.StrEnum):
+    """Who a login is (source documents 001-004)."""
+
+    CUSTOMER = "Customer"        # a person at a customer
+    INTEGRATION = "Integration"  # a customer's ticket system, unattended
+    STAFF = "Staff"              # the helpdesk's technicians
+    ADMIN = "Admin"              # configures the service
+
+    @property
+    def is_staff(self) -> bool:
+        return self in (Role.STAFF, Role.ADMIN)
+
+
+class AssignmentState(enum.StrEnum):
+    """A technician's relation to a call (source document 003)."""
+
+    REQUESTED = "Requested"  # was offered the call
+    ASSIGNED = "Assigned"    # took it, or was assigned
+    AVAILABLE = "Available"  # could take it
+
+
 class SolutionState(enum.StrEnum):
     NONE = "None"
     PROPOSED = "Proposed"
@@ -82,12 +103,23 @@ class Customer:
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The authenticated login a request acts for."""
+    """The authenticated login a request acts for.
+
+    ``visible_customer_ids`` is the login's own customer plus, when that
+    customer belongs to an organisation, every customer of the organisation.
+    Staff and admin logins belong to no customer.
+    """
 
     login_id: int
     login_name: str
-    customer_id: int
+    customer_id: int | None
     can_set_service_level: bool = False
+    role: Role = Role.INTEGRATION
+    visible_customer_ids: frozenset[int] = frozenset()
+
+    def __post_init__(self):
+        if self.customer_id is not None and not self.visible_customer_ids:
+            object.__setattr__(self, "visible_customer_ids", frozenset({self.customer_id}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +201,8 @@ class Call:
     new_entries: list[Entry] = field(default_factory=list)
 
     def visible_to(self, principal: Principal) -> bool:
-        """A login sees its own customer's calls and the calls it created."""
-        return (self.customer_id == principal.customer_id
+        """A login sees its customer's (or organisation's) calls and the calls it created."""
+        return (self.customer_id in principal.visible_customer_ids
                 or self.created_by_login_id == principal.login_id)
 
     def record(self, entry: Entry) -> None:

@@ -33,6 +33,12 @@ class Settings:
     with_service_level: bool = False
     #: "esweb Basis-Url": base URL of the web front end, for contact entry URLs.
     web_base_url: str = ""
+    #: A session token expires after this many idle minutes; every use renews it.
+    session_idle_minutes: int = 60
+    #: Failed logins in a row that lock a login.
+    lockout_threshold: int = 5
+    #: Minutes a locked login stays locked.
+    lockout_minutes: int = 15
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -54,7 +60,7 @@ class Settings:
         return out
 
 
-def parse_value(key: str, raw: str) -> str | bool:
+def parse_value(key: str, raw: str) -> str | bool | int:
     kinds = {f.name: f.type for f in fields(Settings)}
     if key not in kinds:
         raise InvalidArgument(f"Unknown setting {key!r}; known: {', '.join(Settings.keys())}.",
@@ -66,6 +72,15 @@ def parse_value(key: str, raw: str) -> str | bool:
         if low in _FALSE:
             return False
         raise InvalidArgument(f"Setting {key} takes true or false, not {raw!r}.", field=key)
+    if kinds[key] in ("int", int):
+        try:
+            number = int(raw.strip())
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise InvalidArgument(f"Setting {key} takes a whole number of at least 1, not {raw!r}.",
+                                  field=key)
+        return number
     value = raw.strip()
     if key == "web_base_url" and value and not value.startswith(("http://", "https://")):
         raise InvalidArgument("web_base_url must start with http:// or https://.", field=key)
@@ -88,12 +103,13 @@ def decide_intake(settings: Settings, principal: Principal, customer: Customer |
     """Apply the CreateCall rules: unknown customer and service level.
 
     ``customer`` is the customer the sent CustomerId names, or None. A
-    CustomerId that names another customer than the login's own is treated
+    CustomerId that names a customer outside the login's own (or its
+    organisation's) is treated
     exactly like an unknown one, so customer numbers cannot be probed and no
     login can file calls on a foreign account; staff review it either way.
     """
     warnings: list[Warning] = []
-    if customer is not None and customer.id == principal.customer_id:
+    if customer is not None and customer.id in principal.visible_customer_ids:
         number, status, known = customer.number, settings.new_call_status, True
     else:
         number, status, known = settings.unknown_customer_number, settings.unknown_customer_status, False

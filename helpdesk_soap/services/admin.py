@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ..domain.errors import AlreadyExists, InvalidArgument, UnknownReference
-from ..domain.model import Customer, Stage, Status
+from ..domain.model import Customer, Role, Stage, Status
 from ..domain.settings import Settings, parse_value
 from ..security import hash_password
 from .unit_of_work import UnitOfWork
@@ -22,8 +23,9 @@ MIN_PASSWORD_LENGTH = 8
 class LoginInfo:
     id: int
     name: str
-    customer_number: str
+    customer_number: str | None
     can_set_service_level: bool
+    role: Role = Role.INTEGRATION
 
 
 def add_customer(uow: UnitOfWork, number: str, name: str) -> Customer:
@@ -42,37 +44,54 @@ def list_customers(uow: UnitOfWork) -> list[Customer]:
     return uow.customers.list()
 
 
-def add_login(uow: UnitOfWork, name: str, customer_number: str, password: str,
-              can_set_service_level: bool = False) -> LoginInfo:
+def add_login(uow: UnitOfWork, name: str, customer_number: str | None, password: str,
+              can_set_service_level: bool = False, role: Role = Role.INTEGRATION,
+              email: str | None = None) -> LoginInfo:
+    """A login. Customer and integration logins belong to a customer; staff and admins do not."""
     name = name.strip()
     if not name:
         raise InvalidArgument("A login name must not be empty.", field="login")
-    _check_password(password)
+    email = email.strip().lower() if email else None
+    if email is not None and ("@" not in email or email.startswith("@") or email.endswith("@")):
+        raise InvalidArgument(f"{email!r} is not an e-mail address.", field="email")
+    check_password_rules(password)
+    if role.is_staff and customer_number:
+        raise InvalidArgument("Staff and admin logins belong to no customer.", field="customer")
+    if not role.is_staff and not customer_number:
+        raise InvalidArgument("Customer and integration logins need a customer.", field="customer")
     uow.begin_write()
-    customer = uow.customers.by_number(customer_number)
-    if customer is None:
-        raise UnknownReference(f"Customer {customer_number!r} does not exist.", field="customer")
+    customer = None
+    if customer_number:
+        customer = uow.customers.by_number(customer_number)
+        if customer is None:
+            raise UnknownReference(f"Customer {customer_number!r} does not exist.", field="customer")
     if uow.logins.by_name(name) is not None:
         raise AlreadyExists(f"Login {name!r} already exists.", field="login")
-    login_id = uow.logins.add(name, customer.id, hash_password(password), can_set_service_level)
+    if email is not None and uow.logins.by_identifier(email) is not None:
+        raise AlreadyExists(f"A login with e-mail {email!r} already exists.", field="email")
+    login_id = uow.logins.add(name, customer.id if customer else None, hash_password(password),
+                              can_set_service_level, role, email)
     uow.commit()
-    return LoginInfo(login_id, name, customer.number, can_set_service_level)
+    return LoginInfo(login_id, name, customer.number if customer else None, can_set_service_level,
+                     role)
 
 
 def set_password(uow: UnitOfWork, name: str, password: str) -> None:
     """Replace a login's password. Cached verifications of the old one stop matching at once."""
-    _check_password(password)
+    check_password_rules(password)
     uow.begin_write()
-    if uow.logins.by_name(name) is None:
+    record = uow.logins.by_name(name)
+    if record is None:
         raise UnknownReference(f"Login {name!r} does not exist.", field="login")
-    uow.logins.set_password_hash(name, hash_password(password))
+    uow.logins.set_password_hash(record.principal.login_id, hash_password(password))
+    uow.sessions.delete_for_login(record.principal.login_id)
     uow.commit()
 
 
-def _check_password(password: str) -> None:
+def check_password_rules(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidArgument(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
-                              field="password")
+                              field=field)
 
 
 def add_status(uow: UnitOfWork, status: Status) -> Status:
@@ -104,6 +123,63 @@ def set_setting(uow: UnitOfWork, key: str, raw: str) -> Settings:
     uow.settings.set(key, Settings(**{key: value}).as_mapping()[key])
     uow.commit()
     return uow.settings.get()
+
+
+def add_organisation(uow: UnitOfWork, name: str) -> int:
+    name = name.strip()
+    if not name:
+        raise InvalidArgument("An organisation name must not be empty.", field="name")
+    uow.begin_write()
+    if uow.organisations.by_name(name) is not None:
+        raise AlreadyExists(f"Organisation {name!r} already exists.", field="name")
+    org_id = uow.organisations.add(name)
+    uow.commit()
+    return org_id
+
+
+def set_customer_organisation(uow: UnitOfWork, customer_number: str, organisation: str | None) -> None:
+    """Put a customer into an organisation (its logins then see all of its calls), or take it out."""
+    uow.begin_write()
+    customer = uow.customers.by_number(customer_number)
+    if customer is None:
+        raise UnknownReference(f"Customer {customer_number!r} does not exist.", field="customer")
+    org_id = None
+    if organisation:
+        org_id = uow.organisations.by_name(organisation)
+        if org_id is None:
+            raise UnknownReference(f"Organisation {organisation!r} does not exist.", field="organisation")
+    uow.organisations.assign_customer(customer.id, org_id)
+    uow.commit()
+
+
+def set_portal_active(uow: UnitOfWork, active: bool, *, customer_number: str | None = None,
+                      organisation: str | None = None, now: datetime | None = None) -> None:
+    """Switch a company's portal (at most one per customer or organisation) on or off."""
+    if (customer_number is None) == (organisation is None):
+        raise InvalidArgument("Name either a customer or an organisation.", field="CustomerId")
+    now = now or datetime.now(UTC)
+    uow.begin_write()
+    if customer_number is not None:
+        customer = uow.customers.by_number(customer_number)
+        if customer is None:
+            raise UnknownReference(f"Customer {customer_number!r} does not exist.", field="CustomerId")
+        uow.portals.set(customer_id=customer.id, active=active, now=now)
+    else:
+        org_id = uow.organisations.by_name(organisation)
+        if org_id is None:
+            raise UnknownReference(f"Organisation {organisation!r} does not exist.",
+                                   field="Organisation")
+        uow.portals.set(organisation_id=org_id, active=active, now=now)
+    uow.commit()
+
+
+def unlock_login(uow: UnitOfWork, name: str) -> None:
+    uow.begin_write()
+    record = uow.logins.by_name(name)
+    if record is None:
+        raise UnknownReference(f"Login {name!r} does not exist.", field="login")
+    uow.logins.unlock(record.principal.login_id)
+    uow.commit()
 
 
 def parse_stage(raw: str) -> Stage:

@@ -1,20 +1,134 @@
-"""Who is calling: credentials in, a Principal out, or AuthenticationFailed."""
+"""Who is calling: credentials or a session token in, a Principal out.
+
+* A login authenticates with its name or its e-mail address. A login named
+  after its customer's number (as customers know it, source document 001)
+  therefore authenticates with the customer number.
+* After ``lockout_threshold`` failed logins in a row the login is locked for
+  ``lockout_minutes``; the fault is the same as for a wrong password.
+* Session tokens are random; only their SHA-256 is stored. A token expires
+  after ``session_idle_minutes`` without use, and every use renews it (at
+  most one write per tenth of that period), so a poller never ages out.
+"""
 
 from __future__ import annotations
 
-from ..domain.errors import AuthenticationFailed
-from ..domain.model import Principal
-from ..security import PasswordVerifier
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..domain.errors import (AccessDenied, AuthenticationFailed, InvalidArgument, ServiceUnavailable,
+                             SessionExpired)
+from ..domain.model import Principal, Role
+from ..domain.settings import Settings
+from ..security import PasswordVerifier, hash_password
+from .admin import check_password_rules
+from .calls import utcnow
 from .unit_of_work import UnitOfWork
 
 
-def authenticate(uow: UnitOfWork, verifier: PasswordVerifier, login_name: str | None,
-                 password: str | None) -> Principal:
-    if not login_name or password is None:
+@dataclass(frozen=True, slots=True)
+class SessionGrant:
+    token: str
+    expires_at: datetime
+    idle_minutes: int
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def authenticate(uow: UnitOfWork, verifier: PasswordVerifier, identifier: str | None,
+                 password: str | None, now: datetime | None = None) -> Principal:
+    if not identifier or password is None:
         raise AuthenticationFailed()
-    record = uow.logins.by_name(login_name)
+    now = now or utcnow()
+    record = uow.logins.by_identifier(identifier)
+    if record is not None and record.locked_until is not None and record.locked_until > now:
+        verifier.verify(None, password)  # same cost as a wrong password: timing tells nothing
+        raise AuthenticationFailed()  # locked: not even a right password gets in
     # Verify even for an unknown login, so both cost the same time.
     ok = verifier.verify(record.password_hash if record else None, password)
-    if not ok or record is None or not record.active:
+    if record is None:
         raise AuthenticationFailed()
+    login_id = record.principal.login_id
+    if not ok:
+        settings: Settings = uow.settings.get()
+        uow.begin_write()
+        uow.logins.record_failure(login_id, settings.lockout_threshold,
+                                  now + timedelta(minutes=settings.lockout_minutes))
+        uow.commit()  # the request fails, but the count must stay
+        raise AuthenticationFailed()
+    if not record.active:
+        raise AuthenticationFailed()
+    if record.locked_until is not None:  # an expired lock, or failures to forget
+        uow.begin_write()
+        uow.logins.unlock(login_id)
+        uow.commit()
     return record.principal
+
+
+def open_session(uow: UnitOfWork, verifier: PasswordVerifier, identifier: str | None,
+                 password: str | None, now: datetime | None = None) -> tuple[Principal, SessionGrant]:
+    now = now or utcnow()
+    principal = authenticate(uow, verifier, identifier, password, now)
+    check_portal(uow, principal)
+    idle = uow.settings.get().session_idle_minutes
+    token = secrets.token_urlsafe(32)
+    uow.begin_write()
+    uow.sessions.delete_expired(now)
+    expires = now + timedelta(minutes=idle)
+    uow.sessions.add(token_hash(token), principal.login_id, now, expires)
+    uow.commit()
+    return principal, SessionGrant(token, expires, idle)
+
+
+def authenticate_session(uow: UnitOfWork, token: str, now: datetime | None = None) -> Principal:
+    now = now or utcnow()
+    key = token_hash(token)
+    found = uow.sessions.get(key)
+    if found is None or found[1] <= now:
+        raise SessionExpired()
+    login_id, expires_at = found
+    record = uow.logins.by_id(login_id)
+    if record is None or not record.active:
+        raise SessionExpired()
+    idle = timedelta(minutes=uow.settings.get().session_idle_minutes)
+    if expires_at - now < idle * 0.9:
+        uow.begin_write()
+        uow.sessions.renew(key, now + idle)
+        uow.commit()  # renewed even if the operation itself then fails
+    return record.principal
+
+
+def close_session(uow: UnitOfWork, token: str | None) -> None:
+    if token:
+        uow.begin_write()
+        uow.sessions.delete(token_hash(token))
+        uow.commit()
+
+
+def change_password(uow: UnitOfWork, verifier: PasswordVerifier, principal: Principal, old: str,
+                    new: str, current_token: str | None = None) -> None:
+    """Change the caller's password. Other sessions of the login end; the current one stays."""
+    record = uow.logins.by_id(principal.login_id)
+    if record is None or not verifier.verify(record.password_hash, old):
+        raise AuthenticationFailed()
+    if new == old:
+        raise InvalidArgument("The new password must differ from the old one.", field="NewPassword")
+    check_password_rules(new, field="NewPassword")
+    uow.begin_write()
+    uow.logins.set_password_hash(principal.login_id, hash_password(new))
+    uow.sessions.delete_for_login(principal.login_id, keep=token_hash(current_token) if current_token else None)
+    uow.commit()
+
+
+def check_portal(uow: UnitOfWork, principal: Principal) -> None:
+    """A customer-side login whose portal is inactive may do nothing (source document 004)."""
+    if principal.customer_id is not None and uow.portals.inactive_for(principal.customer_id):
+        raise ServiceUnavailable()
+
+
+def require_role(principal: Principal, *roles: Role) -> None:
+    if principal.role not in roles:
+        raise AccessDenied()

@@ -1,17 +1,48 @@
-"""Staff actions on a call. The CLI drives them today; the staff service will too.
+"""Staff actions on calls: the staff service and the CLI drive them.
 
-Every change is recorded in the call's history with its author and time.
+Every change is recorded in the call's history with who made it and when,
+so staff can reconstruct a call's life from it. Changes to assignments are
+internal entries; status, result and solution changes follow the rules in
+the domain.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from ..domain.errors import UnknownReference
-from ..domain.model import Call, ContactType, Entry, EntryKind, Visibility
+from ..domain.errors import InvalidArgument, UnknownReference
+from ..domain.model import (AssignmentState, Call, ContactType, Entry, EntryKind, Principal, Role,
+                            Status, Visibility)
 from ..domain.settings import Settings
+from .auth import require_role
 from .calls import _status, utcnow
 from .unit_of_work import UnitOfWork
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CallFilter:
+    status: str | None = None
+    stage: str | None = None
+    customer_number: str | None = None
+    changed_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallPage:
+    rows: list
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffCallView:
+    call: Call
+    status: Status
+    customer_number: str
+    entries: list[Entry]
+    assignments: list
 
 
 def _load(uow: UnitOfWork, call_id: int) -> Call:
@@ -28,9 +59,34 @@ def _save(uow: UnitOfWork, call: Call) -> Call:
     return call
 
 
+def list_calls(uow: UnitOfWork, where: CallFilter, cursor: str | None = None,
+               limit: int = 50) -> CallPage:
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidArgument(f"PageSize must be between 1 and {MAX_PAGE}.", field="PageSize")
+    rows, next_cursor = uow.calls.search(where, cursor, limit)
+    return CallPage(rows, next_cursor)
+
+
+def get_call(uow: UnitOfWork, principal: Principal, call_id: int) -> StaffCallView:
+    """The whole call, internal entries included. Opening it marks the caller's assignment seen."""
+    call = uow.calls.get(call_id)
+    if call is None:
+        raise UnknownReference(f"Call {call_id} does not exist.", field="CallId")
+    assignments = uow.assignments.for_call(call_id)
+    if any(a.login_id == principal.login_id and not a.seen for a in assignments):
+        uow.begin_write()
+        uow.assignments.mark_seen(call_id, principal.login_id)
+        uow.commit()
+        assignments = uow.assignments.for_call(call_id)
+    return StaffCallView(call, _status(uow, call.status_code), uow.customers.get(call.customer_id).number,
+                         uow.calls.entries(call_id), assignments)
+
+
 def add_entry(uow: UnitOfWork, call_id: int, kind: EntryKind, text: str, *, author: str,
               visibility: Visibility = Visibility.PUBLIC, contact_type: ContactType | None = None,
               path: str | None = None, now: datetime | None = None) -> Call:
+    if not text.strip():
+        raise InvalidArgument("An entry needs text.", field="Text")
     call = _load(uow, call_id)
     if kind is EntryKind.CONTACT and contact_type is None:
         contact_type = ContactType.NOTE
@@ -64,3 +120,36 @@ def propose_solution(uow: UnitOfWork, call_id: int, text: str, *, author: str,
     call.propose_solution(text, _status(uow, settings.solution_proposed_status),
                           author=author, now=now or utcnow())
     return _save(uow, call)
+
+
+def _technician(uow: UnitOfWork, name: str) -> int:
+    record = uow.logins.by_name(name)
+    if record is None or not record.principal.role.is_staff:
+        raise UnknownReference(f"No technician {name!r}.", field="Technician")
+    return record.principal.login_id
+
+
+def assign(uow: UnitOfWork, call_id: int, technician: str, state: AssignmentState, *, author: str,
+           now: datetime | None = None) -> Call:
+    """Mark a technician as requested, assigned or available for a call. New assignments are unseen."""
+    now = now or utcnow()
+    call = _load(uow, call_id)
+    uow.assignments.put(call_id, _technician(uow, technician), state, now)
+    call.record(Entry(EntryKind.HISTORY, f"Technician {technician}: {state.value}.", author, now,
+                      visibility=Visibility.INTERNAL))
+    return _save(uow, call)
+
+
+def unassign(uow: UnitOfWork, call_id: int, technician: str, *, author: str,
+             now: datetime | None = None) -> Call:
+    now = now or utcnow()
+    call = _load(uow, call_id)
+    if not uow.assignments.remove(call_id, _technician(uow, technician)):
+        raise UnknownReference(f"{technician!r} is not on call {call_id}.", field="Technician")
+    call.record(Entry(EntryKind.HISTORY, f"Technician {technician}: removed.", author, now,
+                      visibility=Visibility.INTERNAL))
+    return _save(uow, call)
+
+
+def require_admin(principal: Principal) -> None:
+    require_role(principal, Role.ADMIN)

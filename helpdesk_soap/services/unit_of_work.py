@@ -18,6 +18,10 @@ class UnitOfWork(Protocol):
     statuses: Any
     logins: Any
     settings: Any
+    sessions: Any
+    organisations: Any
+    portals: Any
+    assignments: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -14,7 +14,7 @@ from spyne.server.wsgi import WsgiApplication
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import Config
-from ..domain.model import Principal
+from ..domain.model import Principal, Role
 from ..security import PasswordVerifier
 from ..services import auth
 from ..services.unit_of_work import UnitOfWork
@@ -23,6 +23,7 @@ from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
 from .faults import HelpdeskSoap11, to_fault
 from .service import HelpdeskService
+from .staff_service import StaffService
 from .types import TNS
 from .wsgi import Endpoint, Gateway
 from .wsse import username_token
@@ -48,42 +49,73 @@ class Runtime:
 @dataclass
 class RequestScope:
     uow: UnitOfWork
-    principal: Principal
+    principal: Principal | None = None
     #: The read replica's unit of work, or None; only for reads that tolerate it.
     replica: UnitOfWork | None = None
+    #: The session token the request came with, if it used one.
+    token: str | None = None
 
 
-class HelpdeskApplication(Application):
-    """Wraps every operation: authenticate, one unit of work, faults in one place."""
+#: Operations that carry their own credentials in the body.
+PUBLIC_OPERATIONS = frozenset({"Login"})
 
-    def __init__(self, services, runtime: Runtime | None, **kwargs):
+
+class GatewayApplication(Application):
+    """Wraps every operation: authenticate, check the role (and the portal), one unit of
+    work, and faults in one place."""
+
+    def __init__(self, services, runtime: Runtime | None, roles: tuple[Role, ...],
+                 check_portal: bool, **kwargs):
         self.runtime = runtime
+        self.roles = roles
+        self.check_portal = check_portal
         super().__init__(services, **kwargs)
 
     def call_wrapper(self, ctx):
         try:
             with ExitStack() as stack:
-                uow = stack.enter_context(self.runtime.unit_of_work())
-                username, password = username_token(ctx.in_header_doc)
-                principal = auth.authenticate(uow, self.runtime.verifier, username, password)
+                scope = RequestScope(stack.enter_context(self.runtime.unit_of_work()))
+                if ctx.descriptor.name not in PUBLIC_OPERATIONS:
+                    self._authenticate(ctx, scope)
                 replica = self.runtime.replica_unit_of_work()
                 if replica is not None:  # a session connects only when first used
-                    stack.enter_context(replica)
-                ctx.udc = RequestScope(uow, principal, replica)
+                    scope.replica = stack.enter_context(replica)
+                ctx.udc = scope
                 return super().call_wrapper(ctx)
         except Exception as exc:
             raise to_fault(exc) from None
         finally:
             ctx.udc = None
 
+    def _authenticate(self, ctx, scope: RequestScope) -> None:
+        header = ctx.in_header
+        if header is not None and getattr(header, "Token", None):
+            scope.token = header.Token
+            scope.principal = auth.authenticate_session(scope.uow, header.Token)
+        else:
+            username, password = username_token(ctx.in_header_doc)
+            scope.principal = auth.authenticate(scope.uow, self.runtime.verifier, username, password)
+        auth.require_role(scope.principal, *self.roles)
+        if self.check_portal:
+            auth.check_portal(scope.uow, scope.principal)
 
-def helpdesk_application(runtime: Runtime | None) -> HelpdeskApplication:
-    return HelpdeskApplication([HelpdeskService], runtime, tns=TNS, name="Helpdesk",
-                               in_protocol=HelpdeskSoap11(validator="lxml"),
-                               out_protocol=HelpdeskSoap11())
+
+CUSTOMER_SIDE = (Role.CUSTOMER, Role.INTEGRATION)
+STAFF_SIDE = (Role.STAFF, Role.ADMIN)
 
 
-def _endpoint(application: HelpdeskApplication) -> Endpoint:
+def applications(runtime: Runtime | None) -> dict[str, GatewayApplication]:
+    """The Spyne application behind each path."""
+    def make(service, name, roles, portal):
+        return GatewayApplication([service], runtime, roles, portal, tns=TNS, name=name,
+                                  in_protocol=HelpdeskSoap11(validator="lxml"),
+                                  out_protocol=HelpdeskSoap11())
+
+    return {"/helpdesk": make(HelpdeskService, "Helpdesk", CUSTOMER_SIDE, True),
+            "/staff": make(StaffService, "Staff", STAFF_SIDE, False)}
+
+
+def _endpoint(application: GatewayApplication) -> Endpoint:
     # Wrapping in the WSGI server first matters: it sets the binding's HTTP
     # transport, which a bare Application publishes as "noconn://null.spyne".
     server = WsgiApplication(application)
@@ -92,7 +124,7 @@ def _endpoint(application: HelpdeskApplication) -> Endpoint:
 
 def contract_documents() -> dict[str, bytes]:
     """The WSDL of each endpoint, keyed by path; needs no database."""
-    return {"/helpdesk": _endpoint(helpdesk_application(None)).wsdl}
+    return {path: _endpoint(app).wsdl for path, app in applications(None).items()}
 
 
 def create_app(config: Config) -> Gateway:
@@ -109,5 +141,5 @@ def create_app(config: Config) -> Gateway:
         for engine in engines:
             engine.dispose()
 
-    return Gateway({"/helpdesk": _endpoint(helpdesk_application(runtime))},
+    return Gateway({path: _endpoint(app) for path, app in applications(runtime).items()},
                    max_request_bytes=config.max_request_bytes, on_close=close)

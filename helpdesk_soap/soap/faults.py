@@ -45,12 +45,17 @@ def _fault_class(error_cls: type[errors.DomainError]) -> type[HelpdeskFault]:
 #: One Fault class per documented code, keyed by code.
 CATALOGUE: dict[str, type[HelpdeskFault]] = {
     cls.code: _fault_class(cls) for cls in (
-        errors.AuthenticationFailed, errors.CallNotFound, errors.NoSolutionProposed,
-        errors.SolutionAlreadyAnswered, errors.InvalidArgument, errors.ConfigurationError,
-        errors.StoreUnavailable, errors.InternalError)
+        errors.AuthenticationFailed, errors.SessionExpired, errors.AccessDenied,
+        errors.ServiceUnavailable, errors.CallNotFound, errors.NoSolutionProposed,
+        errors.SolutionAlreadyAnswered, errors.InvalidArgument, errors.UnknownReference,
+        errors.ConfigurationError, errors.StoreUnavailable, errors.InternalError)
 }
 
 AuthenticationFailed = CATALOGUE["Client.AuthenticationFailed"]
+SessionExpired = CATALOGUE["Client.SessionExpired"]
+AccessDenied = CATALOGUE["Client.AccessDenied"]
+ServiceUnavailable = CATALOGUE["Client.ServiceUnavailable"]
+UnknownReference = CATALOGUE["Client.UnknownReference"]
 CallNotFound = CATALOGUE["Client.CallNotFound"]
 NoSolutionProposed = CATALOGUE["Client.NoSolutionProposed"]
 SolutionAlreadyAnswered = CATALOGUE["Client.SolutionAlreadyAnswered"]
@@ -59,8 +64,9 @@ ConfigurationError = CATALOGUE["Server.ConfigurationError"]
 Unavailable = CATALOGUE["Server.Unavailable"]
 InternalError = CATALOGUE["Server.InternalError"]
 
-#: What every operation can raise, whatever it does.
-COMMON = [AuthenticationFailed, InvalidArgument, ConfigurationError, Unavailable, InternalError]
+#: What every authenticated operation can raise, whatever it does.
+COMMON = [AuthenticationFailed, SessionExpired, AccessDenied, ServiceUnavailable, InvalidArgument,
+          ConfigurationError, Unavailable, InternalError]
 
 
 def to_fault(exc: BaseException) -> Fault:

@@ -2,7 +2,7 @@
 
 Each method converts wire values to plain ones, calls one service function and
 converts the result back. Authentication, the unit of work and fault
-translation happen around every method, in ``HelpdeskApplication.call_wrapper``.
+translation happen around every method, in ``GatewayApplication.call_wrapper``.
 """
 
 from __future__ import annotations
@@ -11,10 +11,39 @@ from spyne import Boolean, Integer64, ServiceBase, Unicode, rpc
 
 from ..services import calls
 from . import faults as f
+from . import sessions
 from . import types as t
 
 
+#: Faults of Login: the credentials are in the body, so no session faults.
+LOGIN_FAULTS = [f.AuthenticationFailed, f.AccessDenied, f.ServiceUnavailable, f.InvalidArgument,
+                f.ConfigurationError, f.Unavailable, f.InternalError]
+
+
 class HelpdeskService(ServiceBase):
+    """The customer side: ticket systems (integration logins) and people at customers.
+
+    Authenticate with a WS-Security UsernameToken header on every request, or
+    call Login once and send the token in the Session header.
+    """
+
+    __in_header__ = t.Session
+
+    @rpc(t.req(Unicode, max_len=254), t.req(Unicode, max_len=1024), _returns=t.req(t.SessionInfo),
+         _throws=LOGIN_FAULTS)
+    def Login(ctx, LoginName, Password):
+        """Open a session: LoginName is the login's name (or customer number) or e-mail address."""
+        return sessions.login(ctx, LoginName, Password)
+
+    @rpc(_throws=f.COMMON)
+    def Logout(ctx):
+        """End the session whose token is in the Session header."""
+        sessions.logout(ctx)
+
+    @rpc(t.req(Unicode, max_len=1024), t.req(Unicode, max_len=1024), _throws=f.COMMON)
+    def ChangePassword(ctx, OldPassword, NewPassword):
+        """Change the caller's password; the login's other sessions end."""
+        sessions.change_password(ctx, OldPassword, NewPassword)
     @rpc(t.req(t.NewCall), _returns=t.req(t.CreateCallResult), _throws=f.COMMON)
     def CreateCall(ctx, Call):
         """Create and start a service call. A retry with the same ExternalTicketId returns the same call."""

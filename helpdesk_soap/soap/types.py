@@ -12,7 +12,7 @@ generated stubs clean in Java, .NET, PHP and C:
 
 from __future__ import annotations
 
-from spyne import Array, Boolean, ComplexModel, DateTime, Enum, Integer64, Unicode
+from spyne import Array, Boolean, ComplexModel, DateTime, Enum, Integer32, Integer64, Unicode
 
 from ..domain import model as dm
 from ..services.calls import AnswerOutcome, CallData, CreateOutcome
@@ -42,12 +42,30 @@ Category = _enum(dm.Category, "Category")
 Stage = _enum(dm.Stage, "Stage")
 SolutionState = _enum(dm.SolutionState, "SolutionState")
 ContactType = _enum(dm.ContactType, "ContactType")
+EntryKind = _enum(dm.EntryKind, "EntryKind")
+Visibility = _enum(dm.Visibility, "Visibility")
+AssignmentState = _enum(dm.AssignmentState, "AssignmentState")
 
 MAX_TEXT = 65536
 
 
 class Model(ComplexModel):
     __namespace__ = TNS
+
+
+class Session(Model):
+    """SOAP header carrying a session token from Login, instead of a WS-Security header."""
+
+    _type_info = [("Token", req(Unicode, max_len=200))]
+
+
+class SessionInfo(Model):
+    _type_info = [
+        ("Token", req(Unicode)),
+        ("ExpiresAt", req(DateTime)),
+        ("IdleTimeoutMinutes", req(Integer32)),
+        ("Role", req(_enum(dm.Role, "Role"))),
+    ]
 
 
 class NewCall(Model):
@@ -195,6 +213,11 @@ def call_data(data: CallData) -> CallDataResult:
                                      Author=v.entry.author,
                                      ContactType=(v.entry.contact_type or dm.ContactType.NOTE).value,
                                      Text=v.entry.text, Url=v.url) for v in data.contacts])
+
+
+def session_info(principal: dm.Principal, grant) -> SessionInfo:
+    return SessionInfo(Token=grant.token, ExpiresAt=grant.expires_at,
+                       IdleTimeoutMinutes=grant.idle_minutes, Role=principal.role.value)
 
 
 def acceptance_result(out: AnswerOutcome) -> SolutionAcceptanceResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, MetaData,
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, MetaData,
                         String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -45,13 +45,39 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class OrganisationRow(Base):
+    """Customers grouped so that all their logins see all their calls (source document 002)."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class CustomerRow(Base):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PortalRow(Base):
+    """A company's access (source document 004): at most one per customer or organisation."""
+
+    __tablename__ = "portals"
+    __table_args__ = (
+        CheckConstraint("(customer_id IS NULL) <> (organisation_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class StatusRow(Base):
@@ -76,11 +102,28 @@ class LoginRow(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    #: Lower-cased; a login may authenticate with it instead of its name.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    #: None for staff and admin logins, which belong to the helpdesk itself.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     can_set_service_level: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SessionRow(Base):
+    """A session token's SHA-256 (the token itself is never stored) and its idle expiry."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    login_id: Mapped[int] = mapped_column(ForeignKey("logins.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class CallRow(Base):
@@ -91,6 +134,7 @@ class CallRow(Base):
         UniqueConstraint("origin_customer_id", "external_ticket_id",
                          name="uq_calls_origin_external_ticket"),
         Index("ix_calls_customer_updated", "customer_id", "updated_at"),
+        Index("ix_calls_updated_id", "updated_at", "id"),
         Index("ix_calls_created_by_login", "created_by_login_id"),
     )
 
@@ -118,6 +162,16 @@ class CallRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer)
+
+
+class AssignmentRow(Base):
+    __tablename__ = "call_assignments"
+
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True)
+    login_id: Mapped[int] = mapped_column(ForeignKey("logins.id"), primary_key=True, index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    seen: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class EntryRow(Base):

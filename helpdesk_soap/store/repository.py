@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, update
+import base64
+
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..domain.model import (Call, Category, ContactType, Customer, Entry, EntryKind, Principal,
-                            Priority, SolutionState, Stage, Status, Visibility)
+from ..domain.model import (AssignmentState, Call, Category, ContactType, Customer, Entry, EntryKind,
+                            Principal, Priority, Role, SolutionState, Stage, Status, Visibility)
+from ..domain.errors import InvalidArgument
 from ..domain.settings import Settings
 from ..services.unit_of_work import Conflict
-from .models import CallRow, CustomerRow, EntryRow, LoginRow, SettingRow, StatusRow
+from .models import (AssignmentRow, CallRow, CustomerRow, EntryRow, LoginRow, OrganisationRow, PortalRow,
+                     SessionRow, SettingRow, StatusRow)
 
 # Columns copied one-to-one between Call and CallRow.
 _CALL_COLUMNS = [c.key for c in CallRow.__table__.columns if c.key not in ("id", "version")]
@@ -34,6 +38,35 @@ def _call_values(call: Call) -> dict:
         values[name] = values[name].value
     values["components"] = list(call.components)
     return values
+
+
+@dataclass(frozen=True, slots=True)
+class CallSummary:
+    call_id: int
+    external_ticket_id: str | None
+    customer_number: str
+    subject: str
+    status_code: str
+    stage: str
+    priority: str
+    category: str
+    created_at: datetime
+    updated_at: datetime
+    solution_state: str
+
+
+def encode_cursor(updated_at: datetime, call_id: int) -> str:
+    raw = f"{updated_at.astimezone(UTC).isoformat()}|{call_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        when, call_id = raw.split("|")
+        return datetime.fromisoformat(when), int(call_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidArgument("The cursor is not one this service returned.", field="Cursor") from exc
 
 
 class CallRepository:
@@ -70,6 +103,33 @@ class CallRepository:
             raise Conflict(f"call {call.id} changed concurrently")
         call.version += 1
         self._insert_entries(call)
+
+    def search(self, where, cursor: str | None, limit: int) -> tuple[list[CallSummary], str | None]:
+        """Calls in order of last change, oldest first, by keyset: as cheap on page 1,000 as on 1."""
+        stmt = (select(CallRow.id, CallRow.external_ticket_id, CustomerRow.number, CallRow.subject,
+                       CallRow.status_code, StatusRow.stage, CallRow.priority, CallRow.category,
+                       CallRow.created_at, CallRow.updated_at, CallRow.solution_state)
+                .join(CustomerRow, CustomerRow.id == CallRow.customer_id)
+                .join(StatusRow, StatusRow.code == CallRow.status_code)
+                .order_by(CallRow.updated_at, CallRow.id).limit(limit + 1))
+        if where.status:
+            stmt = stmt.where(CallRow.status_code == where.status)
+        if where.stage:
+            stmt = stmt.where(StatusRow.stage == where.stage)
+        if where.customer_number:
+            stmt = stmt.where(CustomerRow.number == where.customer_number)
+        if where.changed_since:
+            stmt = stmt.where(CallRow.updated_at > where.changed_since)
+        if cursor:
+            after_time, after_id = decode_cursor(cursor)
+            stmt = stmt.where(or_(CallRow.updated_at > after_time,
+                                  and_(CallRow.updated_at == after_time, CallRow.id > after_id)))
+        rows = [CallSummary(*r) for r in self.session.execute(stmt)]
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            next_cursor = encode_cursor(rows[-1].updated_at, rows[-1].call_id)
+        return rows, next_cursor
 
     def _insert_entries(self, call: Call) -> None:
         if not call.new_entries:
@@ -146,31 +206,193 @@ class LoginRecord:
     principal: Principal
     password_hash: str
     active: bool
+    locked_until: datetime | None
+    email: str | None = None
 
 
 class LoginRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def by_name(self, name: str) -> LoginRecord | None:
-        row = self.session.scalars(select(LoginRow).where(LoginRow.name == name)).one_or_none()
+    def _record(self, row: LoginRow | None) -> LoginRecord | None:
         if row is None:
             return None
-        return LoginRecord(Principal(row.id, row.name, row.customer_id, row.can_set_service_level),
-                           row.password_hash, row.active)
+        visible: frozenset[int] = frozenset()
+        if row.customer_id is not None:
+            org = self.session.scalar(select(CustomerRow.organisation_id)
+                                      .where(CustomerRow.id == row.customer_id))
+            visible = frozenset(self.session.scalars(
+                select(CustomerRow.id).where(CustomerRow.organisation_id == org))) if org else \
+                frozenset({row.customer_id})
+        principal = Principal(row.id, row.name, row.customer_id, row.can_set_service_level,
+                              Role(row.role), visible)
+        return LoginRecord(principal, row.password_hash, row.active, row.locked_until, row.email)
 
-    def add(self, name: str, customer_id: int, password_hash: str, can_set_service_level: bool) -> int:
+    def by_name(self, name: str) -> LoginRecord | None:
+        return self._record(self.session.scalars(select(LoginRow).where(LoginRow.name == name)).one_or_none())
+
+    def by_identifier(self, identifier: str) -> LoginRecord | None:
+        """A login by its name, else by its e-mail address (case-insensitive)."""
+        row = self.session.scalars(select(LoginRow).where(LoginRow.name == identifier)).one_or_none()
+        if row is None and "@" in identifier:
+            row = self.session.scalars(select(LoginRow).where(
+                LoginRow.email == identifier.strip().lower())).one_or_none()
+        return self._record(row)
+
+    def by_id(self, login_id: int) -> LoginRecord | None:
+        return self._record(self.session.get(LoginRow, login_id))
+
+    def add(self, name: str, customer_id: int | None, password_hash: str, can_set_service_level: bool,
+            role: Role = Role.INTEGRATION, email: str | None = None) -> int:
         row = LoginRow(name=name, customer_id=customer_id, password_hash=password_hash,
-                       can_set_service_level=can_set_service_level, active=True,
-                       created_at=datetime.now(UTC))
+                       can_set_service_level=can_set_service_level, active=True, role=role.value,
+                       email=email, failed_logins=0, created_at=datetime.now(UTC))
         self.session.add(row)
         self.session.flush()
         return row.id
 
+    def set_password_hash(self, login_id: int, password_hash: str) -> None:
+        self.session.execute(update(LoginRow).where(LoginRow.id == login_id)
+                             .values(password_hash=password_hash, failed_logins=0, locked_until=None))
 
-    def set_password_hash(self, name: str, password_hash: str) -> None:
-        self.session.execute(update(LoginRow).where(LoginRow.name == name)
-                             .values(password_hash=password_hash))
+    def record_failure(self, login_id: int, threshold: int, lock_until: datetime) -> bool:
+        """Count a failed login; at the threshold, lock the login. True if it is now locked."""
+        failed = self.session.execute(
+            update(LoginRow).where(LoginRow.id == login_id)
+            .values(failed_logins=LoginRow.failed_logins + 1).returning(LoginRow.failed_logins)).scalar()
+        if failed is not None and failed >= threshold:
+            self.session.execute(update(LoginRow).where(LoginRow.id == login_id)
+                                 .values(failed_logins=0, locked_until=lock_until))
+            return True
+        return False
+
+    def reset_failures(self, login_id: int) -> None:
+        self.session.execute(update(LoginRow).where(LoginRow.id == login_id, LoginRow.failed_logins > 0)
+                             .values(failed_logins=0))
+
+    def unlock(self, login_id: int) -> None:
+        self.session.execute(update(LoginRow).where(LoginRow.id == login_id)
+                             .values(failed_logins=0, locked_until=None))
+
+    def list(self) -> list[LoginRecord]:
+        return [self._record(r) for r in self.session.scalars(select(LoginRow).order_by(LoginRow.name))]
+
+
+class SessionRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, token_hash: str, login_id: int, now: datetime, expires_at: datetime) -> None:
+        self.session.add(SessionRow(token_hash=token_hash, login_id=login_id, created_at=now,
+                                    expires_at=expires_at))
+        self.session.flush()
+
+    def get(self, token_hash: str) -> tuple[int, datetime] | None:
+        row = self.session.get(SessionRow, token_hash)
+        return (row.login_id, row.expires_at) if row is not None else None
+
+    def renew(self, token_hash: str, expires_at: datetime) -> None:
+        self.session.execute(update(SessionRow).where(SessionRow.token_hash == token_hash)
+                             .values(expires_at=expires_at))
+
+    def delete(self, token_hash: str) -> None:
+        self.session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
+
+    def delete_for_login(self, login_id: int, keep: str | None = None) -> None:
+        stmt = delete(SessionRow).where(SessionRow.login_id == login_id)
+        if keep is not None:
+            stmt = stmt.where(SessionRow.token_hash != keep)
+        self.session.execute(stmt)
+
+    def delete_expired(self, now: datetime) -> None:
+        self.session.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+
+
+class OrganisationRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def by_name(self, name: str) -> int | None:
+        return self.session.scalar(select(OrganisationRow.id).where(OrganisationRow.name == name))
+
+    def add(self, name: str) -> int:
+        row = OrganisationRow(name=name, created_at=datetime.now(UTC))
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def assign_customer(self, customer_id: int, organisation_id: int | None) -> None:
+        self.session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
+                             .values(organisation_id=organisation_id))
+
+    def of_customer(self, customer_id: int) -> int | None:
+        return self.session.scalar(select(CustomerRow.organisation_id).where(CustomerRow.id == customer_id))
+
+
+class PortalRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def inactive_for(self, customer_id: int) -> bool:
+        """True if the customer's own portal or its organisation's portal is switched off."""
+        org = self.session.scalar(select(CustomerRow.organisation_id).where(CustomerRow.id == customer_id))
+        owner = PortalRow.customer_id == customer_id
+        if org is not None:
+            owner = or_(owner, PortalRow.organisation_id == org)
+        return self.session.scalar(select(PortalRow.id).where(owner, PortalRow.active.is_(False))
+                                   .limit(1)) is not None
+
+    def set(self, *, customer_id: int | None = None, organisation_id: int | None = None,
+            active: bool, now: datetime) -> None:
+        column = PortalRow.customer_id if customer_id is not None else PortalRow.organisation_id
+        owner = customer_id if customer_id is not None else organisation_id
+        row = self.session.scalars(select(PortalRow).where(column == owner)).one_or_none()
+        if row is None:
+            self.session.add(PortalRow(customer_id=customer_id, organisation_id=organisation_id,
+                                       active=active, changed_at=now))
+        else:
+            row.active, row.changed_at = active, now
+        self.session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentRecord:
+    login_id: int
+    technician: str
+    state: AssignmentState
+    seen: bool
+    changed_at: datetime
+
+
+class AssignmentRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def for_call(self, call_id: int) -> list[AssignmentRecord]:
+        rows = self.session.execute(
+            select(AssignmentRow.login_id, LoginRow.name, AssignmentRow.state, AssignmentRow.seen,
+                   AssignmentRow.changed_at).join(LoginRow, LoginRow.id == AssignmentRow.login_id)
+            .where(AssignmentRow.call_id == call_id).order_by(LoginRow.name))
+        return [AssignmentRecord(r.login_id, r.name, AssignmentState(r.state), r.seen, r.changed_at)
+                for r in rows]
+
+    def put(self, call_id: int, login_id: int, state: AssignmentState, now: datetime) -> None:
+        row = self.session.get(AssignmentRow, (call_id, login_id))
+        if row is None:
+            self.session.add(AssignmentRow(call_id=call_id, login_id=login_id, state=state.value,
+                                           seen=False, changed_at=now))
+        else:
+            row.state, row.changed_at = state.value, now
+        self.session.flush()
+
+    def remove(self, call_id: int, login_id: int) -> bool:
+        return self.session.execute(delete(AssignmentRow).where(
+            AssignmentRow.call_id == call_id, AssignmentRow.login_id == login_id)).rowcount == 1
+
+    def mark_seen(self, call_id: int, login_id: int) -> bool:
+        return self.session.execute(update(AssignmentRow).where(
+            AssignmentRow.call_id == call_id, AssignmentRow.login_id == login_id,
+            AssignmentRow.seen.is_(False)).values(seen=True)).rowcount == 1
 
 
 class SettingsRepository:

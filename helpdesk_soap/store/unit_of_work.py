@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
-from .repository import (CallRepository, CustomerRepository, LoginRepository, SettingsRepository,
-                         StatusRepository)
+from .repository import (AssignmentRepository, CallRepository, CustomerRepository, LoginRepository,
+                         OrganisationRepository, PortalRepository, SessionRepository,
+                         SettingsRepository, StatusRepository)
 
 
 class SqlUnitOfWork:
@@ -24,6 +25,10 @@ class SqlUnitOfWork:
         self.statuses = StatusRepository(session)
         self.logins = LoginRepository(session)
         self.settings = SettingsRepository(session)
+        self.sessions = SessionRepository(session)
+        self.organisations = OrganisationRepository(session)
+        self.portals = PortalRepository(session)
+        self.assignments = AssignmentRepository(session)
         self._writing = False
         return self
 

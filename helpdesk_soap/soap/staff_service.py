@@ -1,0 +1,93 @@
+"""The /staff service: the helpdesk's own people and tools. Staff and admin logins only.
+
+Internal entries are visible here and never through /helpdesk. Every change
+is recorded in the call's history with the login that made it.
+"""
+
+from __future__ import annotations
+
+from spyne import Boolean, DateTime, Integer32, Integer64, ServiceBase, Unicode, rpc
+
+from ..domain import model as dm
+from ..services import admin, staff
+from . import faults as f
+from . import sessions
+from . import staff_types as st
+from . import types as t
+from .service import LOGIN_FAULTS
+
+CALL_FAULTS = [*f.COMMON, f.UnknownReference]
+
+
+def _author(ctx) -> str:
+    return ctx.udc.principal.login_name
+
+
+class StaffService(ServiceBase):
+    __in_header__ = t.Session
+
+    @rpc(t.req(Unicode, max_len=254), t.req(Unicode, max_len=1024), _returns=t.req(t.SessionInfo),
+         _throws=LOGIN_FAULTS)
+    def Login(ctx, LoginName, Password):
+        """Open a session for a staff or admin login."""
+        return sessions.login(ctx, LoginName, Password)
+
+    @rpc(_throws=f.COMMON)
+    def Logout(ctx):
+        sessions.logout(ctx)
+
+    @rpc(t.opt(Unicode, max_len=64), t.opt(t.Stage), t.opt(Unicode, max_len=64), t.opt(DateTime),
+         t.opt(Unicode, max_len=200), t.opt(Integer32), _returns=t.req(st.CallList), _throws=CALL_FAULTS)
+    def ListCalls(ctx, Status, Stage, CustomerId, ChangedSince, Cursor, PageSize):
+        """Calls in order of last change, filtered; page on with NextCursor (PageSize at most 200)."""
+        where = staff.CallFilter(Status, str(Stage) if Stage else None, CustomerId, ChangedSince)
+        return st.call_list(staff.list_calls(ctx.udc.uow, where, Cursor, PageSize or 50))
+
+    @rpc(t.req(Integer64), _returns=t.req(st.StaffCallData), _throws=CALL_FAULTS)
+    def GetCall(ctx, CallId):
+        """The whole call, internal entries and assignments included; marks it seen for the caller."""
+        return st.staff_call(staff.get_call(ctx.udc.uow, ctx.udc.principal, CallId))
+
+    @rpc(t.req(Integer64), t.req(t.EntryKind), t.req(Unicode, max_len=t.MAX_TEXT), t.req(t.Visibility),
+         t.opt(t.ContactType), t.opt(Unicode, max_len=500), _returns=t.req(st.ChangeResult),
+         _throws=CALL_FAULTS)
+    def AddEntry(ctx, CallId, Kind, Text, Visibility, ContactType, Path):
+        """Add a history or contact entry, public (the customer sees it) or internal."""
+        return st.change_result(staff.add_entry(
+            ctx.udc.uow, CallId, dm.EntryKind(str(Kind)), Text, author=_author(ctx),
+            visibility=dm.Visibility(str(Visibility)),
+            contact_type=dm.ContactType(str(ContactType)) if ContactType else None, path=Path))
+
+    @rpc(t.req(Integer64), t.req(Unicode, max_len=64), _returns=t.req(st.ChangeResult),
+         _throws=CALL_FAULTS)
+    def SetStatus(ctx, CallId, Status):
+        return st.change_result(staff.set_status(ctx.udc.uow, CallId, Status, author=_author(ctx)))
+
+    @rpc(t.req(Integer64), t.req(Unicode, max_len=t.MAX_TEXT), _returns=t.req(st.ChangeResult),
+         _throws=CALL_FAULTS)
+    def SetResult(ctx, CallId, Result):
+        return st.change_result(staff.set_result(ctx.udc.uow, CallId, Result, author=_author(ctx)))
+
+    @rpc(t.req(Integer64), t.req(Unicode, max_len=t.MAX_TEXT), _returns=t.req(st.ChangeResult),
+         _throws=CALL_FAULTS)
+    def ProposeSolution(ctx, CallId, Solution):
+        """Propose a solution; the customer side accepts or rejects it with SetSolutionAcceptance."""
+        return st.change_result(staff.propose_solution(ctx.udc.uow, CallId, Solution, author=_author(ctx)))
+
+    @rpc(t.req(Integer64), t.req(Unicode, max_len=200), t.req(t.AssignmentState),
+         _returns=t.req(st.ChangeResult), _throws=CALL_FAULTS)
+    def AssignTechnician(ctx, CallId, Technician, State):
+        """Mark a technician as Requested, Assigned or Available for a call; new ones show as unseen."""
+        return st.change_result(staff.assign(ctx.udc.uow, CallId, Technician,
+                                             dm.AssignmentState(str(State)), author=_author(ctx)))
+
+    @rpc(t.req(Integer64), t.req(Unicode, max_len=200), _returns=t.req(st.ChangeResult),
+         _throws=CALL_FAULTS)
+    def UnassignTechnician(ctx, CallId, Technician):
+        return st.change_result(staff.unassign(ctx.udc.uow, CallId, Technician, author=_author(ctx)))
+
+    @rpc(t.opt(Unicode, max_len=64), t.opt(Unicode, max_len=200), t.req(Boolean), _throws=CALL_FAULTS)
+    def SetPortalActive(ctx, CustomerId, Organisation, Active):
+        """Admins only: switch a customer's or organisation's portal on or off."""
+        staff.require_admin(ctx.udc.principal)
+        admin.set_portal_active(ctx.udc.uow, Active, customer_number=CustomerId, organisation=Organisation)
