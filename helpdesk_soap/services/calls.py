@@ -22,6 +22,8 @@ class CreateOutcome:
     status: Status
     created: bool
     warnings: tuple[Warning, ...]
+    #: The CustomerId named a customer of the caller (or of its organisation).
+    customer_known: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,7 @@ def create_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
     if request.external_ticket_id:
         existing = uow.calls.find_by_external_id(principal.customer_id, request.external_ticket_id)
         if existing is not None:
-            return _replayed(uow, existing)
+            return _replayed(uow, principal, existing)
     settings: Settings = uow.settings.get()
     intake = decide_intake(settings, principal, uow.customers.by_number(request.customer_number),
                            request.service_level)
@@ -96,12 +98,13 @@ def create_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
         existing = uow.calls.find_by_external_id(principal.customer_id, request.external_ticket_id)
         if existing is None:
             raise
-        return _replayed(uow, existing)
-    return CreateOutcome(call, status, True, intake.warnings)
+        return _replayed(uow, principal, existing)
+    return CreateOutcome(call, status, True, intake.warnings, intake.customer_known)
 
 
-def _replayed(uow: UnitOfWork, call: Call) -> CreateOutcome:
-    return CreateOutcome(call, _status(uow, call.status_code), False, (REPLAYED,))
+def _replayed(uow: UnitOfWork, principal: Principal, call: Call) -> CreateOutcome:
+    return CreateOutcome(call, _status(uow, call.status_code), False, (REPLAYED,),
+                         call.customer_id in principal.visible_customer_ids)
 
 
 def get_call_data(uow: UnitOfWork, principal: Principal, call_id: int,

@@ -190,7 +190,7 @@ def status_info(status: dm.Status) -> StatusInfo:
 def create_result(out: CreateOutcome) -> CreateCallResult:
     return CreateCallResult(
         CallId=out.call.id, ExternalTicketId=out.call.external_ticket_id, Created=out.created,
-        CustomerKnown=out.call.customer_id == out.call.origin_customer_id,
+        CustomerKnown=out.customer_known,
         Status=status_info(out.status),
         Warnings=[WarningInfo(Code=w.code, Message=w.message) for w in out.warnings])
 
