@@ -5,9 +5,10 @@
 Without --url it starts a throwaway PostgreSQL server (as the test suite does).
 It measures the service layer in-process (authentication, the unit of work
 and every query; no HTTP or SOAP, whose cost does not depend on the data
-size), for CreateCall, GetCallData on a call with 20 public entries, and
-SetSolutionAcceptance, first with --small calls and again after filling the
-database up to --large. Writes a Markdown table to stdout.
+size) for CreateCall, GetCallData on a call with 20 public entries,
+SetSolutionAcceptance and the staff service's "changed since" listing:
+first with --small calls, then again after filling the database up to
+--large. Writes a Markdown table to stdout.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import statistics
 import sys
 import time
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
@@ -93,8 +95,15 @@ def measure(factory, verifier, label: str, n: int) -> dict[str, dict[str, float]
             auth.authenticate(u, verifier, "bench", "bench-password")
             calls.set_solution_acceptance(u, principal, answer_ids[i], True, "ok")
 
+    since = datetime.now(UTC) - timedelta(hours=1)
+
+    def changed_since(i):
+        with uow() as u:
+            staff.list_calls(u, staff.CallFilter(changed_since=since), None, 50)
+
     return {"CreateCall": timings(create, n), "GetCallData (20 entries)": timings(get, n),
-            "SetSolutionAcceptance": timings(answer, n)}
+            "SetSolutionAcceptance": timings(answer, n),
+            "staff ListCalls(ChangedSince=1 h ago)": timings(changed_since, n)}
 
 
 def main(argv=None) -> None:

@@ -45,9 +45,26 @@ class Server:
         assert out.returncode == 0, out.stderr
         return out.stdout
 
-    def client(self, login: str, password: str | None = None) -> Client:
-        return Client(self.wsdl_url, settings=Settings(strict=True),
+    def client(self, login: str, password: str | None = None, service: str = "helpdesk") -> Client:
+        return Client(f"{self.url}/{service}?wsdl", settings=Settings(strict=True),
                       wsse=UsernameToken(login, password or PASSWORDS[login]))
+
+    def anonymous(self, service: str = "helpdesk") -> Client:
+        return Client(f"{self.url}/{service}?wsdl", settings=Settings(strict=True))
+
+    def sql(self, statement: str, **params):
+        """Read or change the server's database directly (e.g. to let time pass)."""
+        from sqlalchemy import text
+
+        from helpdesk_soap.store.engine import make_engine
+
+        engine = make_engine(self.database_url)
+        try:
+            with engine.begin() as conn:
+                result = conn.execute(text(statement), params)
+                return result.all() if result.returns_rows else None
+        finally:
+            engine.dispose()
 
 
 def start_server(tmp: Path, database_url: str, workers: int = 2,

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 
 import pytest
 from sqlalchemy import func, select
+from zeep.exceptions import Fault
 
 from helpdesk_soap.services import staff
 from helpdesk_soap.store.engine import make_engine, make_session_factory
@@ -133,6 +134,18 @@ def test_two_servers_share_one_database(database, tmp_path):
         assert client_b.service.SetSolutionAcceptance(CallId=created.CallId, Accepted=True).Changed
         final = a.client("acme-tts").service.GetCallData(CallId=created.CallId)
         assert final.SolutionState == "Accepted" and final.Status.Code == "SOLUTION_ACCEPTED"
+
+        # A session opened on one machine works on the other, and ends on both.
+        token = a.anonymous().service.Login(LoginName="acme-tts", Password=PASSWORDS["acme-tts"]).Token
+        on_b = b.anonymous()
+        on_b.set_default_soapheaders({"Session": {"Token": token}})
+        assert on_b.service.GetCallData(CallId=created.CallId).CallId == created.CallId
+        on_a = a.anonymous()
+        on_a.set_default_soapheaders({"Session": {"Token": token}})
+        on_a.service.Logout()
+        with pytest.raises(Fault) as exc:
+            on_b.service.GetCallData(CallId=created.CallId)
+        assert exc.value.code.endswith("Client.SessionExpired")
     finally:
         stop_server(proc_a)
         stop_server(proc_b)

@@ -50,6 +50,16 @@ def test_demo_prints_working_credentials(database_url):
     (("status", "add", "X"), None, "Missing option '--name'"),
     (("no-such-command",), None, "No such command"),
     (("serve", "--workers", "0"), None, "not in the range"),
+    (("login", "add", "t", "--role", "staff", "--customer", "UNKNOWN", "--password-stdin"),
+     "long enough pw\n", "belong to no customer"),
+    (("login", "add", "t", "--role", "integration", "--password-stdin"), "long enough pw\n",
+     "need a customer"),
+    (("login", "add", "t", "--customer", "UNKNOWN", "--email", "nope", "--password-stdin"),
+     "long enough pw\n", "not an e-mail address"),
+    (("portal", "set", "inactive"), None, "either a customer or an organisation"),
+    (("customer", "set-organisation", "UNKNOWN", "Nowhere"), None, "does not exist"),
+    (("login", "unlock", "ghost"), None, "does not exist"),
+    (("settings", "set", "lockout_threshold", "0"), None, "at least 1"),
     (("customer", "add", "UNKNOWN", "--name", "dup"), None, "already exists"),
 ])
 def test_bad_arguments_get_one_line_and_a_nonzero_exit(database_url, args, stdin, fragment):
