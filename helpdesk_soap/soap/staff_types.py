@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from spyne import Boolean, DateTime, Integer64, Unicode
 
-from ..domain import model as dm
 from ..services.staff import CallPage, StaffCallView
-from .types import (AssignmentState, Category, ContactType, EntryKind, Model, Priority,
-                    SolutionState, Stage, StatusInfo, Visibility, _list, opt, req, status_info)
+from .types import (CALL_CORE, AssignmentState, Category, ContactType, EntryKind, Model, Priority,
+                    SolutionState, Stage, Visibility, _list, core_fields, opt, req)
 
 
 class CallSummary(Model):
@@ -56,28 +55,12 @@ class Assignment(Model):
 
 
 class StaffCallData(Model):
-    _type_info = [
-        ("CallId", req(Integer64)),
-        ("ExternalTicketId", opt(Unicode)),
-        ("CustomerId", req(Unicode)),
-        ("ReportedCustomerId", req(Unicode)),
-        ("Subject", req(Unicode)),
-        ("Description", req(Unicode)),
-        ("Priority", req(Priority)),
-        ("Category", req(Category)),
-        ("ServiceLevel", opt(Unicode)),
-        ("Components", opt(Unicode, max_occurs="unbounded")),
+    """The staff's view: the reporter, every entry (internal too) and the assignments."""
+
+    _type_info = CALL_CORE + [
         ("ReporterName", opt(Unicode)),
         ("ReporterEmail", opt(Unicode)),
         ("ReporterPhone", opt(Unicode)),
-        ("Installation", opt(Unicode)),
-        ("FirstOccurredAt", opt(DateTime)),
-        ("Status", req(StatusInfo)),
-        ("Result", opt(Unicode)),
-        ("SolutionState", req(SolutionState)),
-        ("Solution", opt(Unicode)),
-        ("CreatedAt", req(DateTime)),
-        ("ChangedAt", req(DateTime)),
         ("Entries", req(_list(StaffEntry, "StaffEntryList"))),
         ("Assignments", req(_list(Assignment, "AssignmentList"))),
     ]
@@ -102,15 +85,8 @@ def call_list(page: CallPage) -> CallList:
 def staff_call(view: StaffCallView) -> StaffCallData:
     c = view.call
     return StaffCallData(
-        CallId=c.id, ExternalTicketId=c.external_ticket_id, CustomerId=view.customer_number,
-        ReportedCustomerId=c.reported_customer_number, Subject=c.subject, Description=c.description,
-        Priority=c.priority.value, Category=c.category.value, ServiceLevel=c.service_level,
-        Components=list(c.components) or None, ReporterName=c.reporter_name,
-        ReporterEmail=c.reporter_email, ReporterPhone=c.reporter_phone, Installation=c.installation,
-        FirstOccurredAt=c.first_occurred_at, Status=status_info(view.status), Result=c.result,
-        SolutionState=c.solution_state.value,
-        Solution=c.solution if c.solution_state is not dm.SolutionState.NONE else None,
-        CreatedAt=c.created_at, ChangedAt=c.updated_at,
+        **core_fields(c, view.status, view.customer_number, c.result),
+        ReporterName=c.reporter_name, ReporterEmail=c.reporter_email, ReporterPhone=c.reporter_phone,
         Entries=[StaffEntry(EntryId=e.id, Kind=e.kind.value, Visibility=e.visibility.value,
                             CreatedAt=e.created_at, Author=e.author, Text=e.text,
                             ContactType=e.contact_type.value if e.contact_type else None, Path=e.path)

@@ -135,26 +135,35 @@ class ContactEntry(Model):
     ]
 
 
+#: What every view of a call carries. The customer's and the staff's views are flat
+#: types that both start with these fields (not a base type: Spyne would publish every
+#: subtype of a base in each WSDL, staff types in the customer's contract included).
+CALL_CORE = [
+    ("CallId", req(Integer64)),
+    ("ExternalTicketId", opt(Unicode)),
+    ("CustomerId", req(Unicode)),
+    ("ReportedCustomerId", req(Unicode)),
+    ("Subject", req(Unicode)),
+    ("Description", req(Unicode)),
+    ("Priority", req(Priority)),
+    ("Category", req(Category)),
+    ("ServiceLevel", opt(Unicode)),
+    ("Components", opt(Unicode, max_occurs="unbounded")),
+    ("Installation", opt(Unicode)),
+    ("FirstOccurredAt", opt(DateTime)),
+    ("Status", req(StatusInfo)),
+    ("Result", opt(Unicode)),
+    ("SolutionState", req(SolutionState)),
+    ("Solution", opt(Unicode)),
+    ("CreatedAt", req(DateTime)),
+    ("ChangedAt", req(DateTime)),
+]
+
+
 class CallDataResult(Model):
-    _type_info = [
-        ("CallId", req(Integer64)),
-        ("ExternalTicketId", opt(Unicode)),
-        ("CustomerId", req(Unicode)),
-        ("ReportedCustomerId", req(Unicode)),
-        ("Subject", req(Unicode)),
-        ("Description", req(Unicode)),
-        ("Priority", req(Priority)),
-        ("Category", req(Category)),
-        ("ServiceLevel", opt(Unicode)),
-        ("Components", opt(Unicode, max_occurs="unbounded")),
-        ("Installation", opt(Unicode)),
-        ("FirstOccurredAt", opt(DateTime)),
-        ("Status", req(StatusInfo)),
-        ("Result", opt(Unicode)),
-        ("SolutionState", req(SolutionState)),
-        ("Solution", opt(Unicode)),
-        ("CreatedAt", req(DateTime)),
-        ("ChangedAt", req(DateTime)),
+    """The customer's view: public entries only, Result only where the status shows it."""
+
+    _type_info = CALL_CORE + [
         ("HistoryEntries", req(_list(HistoryEntry, "HistoryEntryList"))),
         ("ContactEntries", req(_list(ContactEntry, "ContactEntryList"))),
     ]
@@ -195,18 +204,23 @@ def create_result(out: CreateOutcome) -> CreateCallResult:
         Warnings=[WarningInfo(Code=w.code, Message=w.message) for w in out.warnings])
 
 
+def core_fields(call: dm.Call, status: dm.Status, customer_number: str,
+                result: str | None) -> dict:
+    """The CallCore fields of a call, for either view."""
+    return dict(
+        CallId=call.id, ExternalTicketId=call.external_ticket_id, CustomerId=customer_number,
+        ReportedCustomerId=call.reported_customer_number, Subject=call.subject,
+        Description=call.description, Priority=call.priority.value, Category=call.category.value,
+        ServiceLevel=call.service_level, Components=list(call.components) or None,
+        Installation=call.installation, FirstOccurredAt=call.first_occurred_at,
+        Status=status_info(status), Result=result, SolutionState=call.solution_state.value,
+        Solution=call.solution if call.solution_state is not dm.SolutionState.NONE else None,
+        CreatedAt=call.created_at, ChangedAt=call.updated_at)
+
+
 def call_data(data: CallData) -> CallDataResult:
-    c = data.call
     return CallDataResult(
-        CallId=c.id, ExternalTicketId=c.external_ticket_id, CustomerId=data.customer_number,
-        ReportedCustomerId=c.reported_customer_number, Subject=c.subject,
-        Description=c.description, Priority=c.priority.value, Category=c.category.value,
-        ServiceLevel=c.service_level, Components=list(c.components) or None,
-        Installation=c.installation, FirstOccurredAt=c.first_occurred_at,
-        Status=status_info(data.status), Result=data.result,
-        SolutionState=c.solution_state.value,
-        Solution=c.solution if c.solution_state is not dm.SolutionState.NONE else None,
-        CreatedAt=c.created_at, ChangedAt=c.updated_at,
+        **core_fields(data.call, data.status, data.customer_number, data.result),
         HistoryEntries=[HistoryEntry(EntryId=e.id, CreatedAt=e.created_at, Author=e.author,
                                      Text=e.text) for e in data.history],
         ContactEntries=[ContactEntry(EntryId=v.entry.id, CreatedAt=v.entry.created_at,
