@@ -8,6 +8,7 @@ vary around a mean, and a share of calls carries an ExternalTicketId.
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Callable
@@ -59,8 +60,7 @@ def generate(engine: Engine, calls: int, *, customers: int | None = None, entrie
                 "service_level": None, "reporter_name": None, "reporter_email": None,
                 "reporter_phone": None, "installation": None, "first_occurred_at": None})
         with engine.begin() as conn:
-            call_ids = conn.execute(insert(CallRow).returning(CallRow.id, sort_by_parameter_order=True),
-                                    call_rows).scalars().all()
+            call_ids = _insert_calls(conn, call_rows)
             entry_rows = []
             for call_id, row in zip(call_ids, call_rows):
                 for k in range(max(1, int(rng.expovariate(1 / entries_per_call)))):
@@ -72,9 +72,42 @@ def generate(engine: Engine, calls: int, *, customers: int | None = None, entrie
                         "author": "generator", "text": f"Generated entry {k}.",
                         "path": f"contacts/{call_id}/{k}" if contact else None,
                         "created_at": row["created_at"] + timedelta(minutes=k)})
-            conn.execute(insert(EntryRow), entry_rows)
+            _insert(conn, EntryRow, entry_rows)
         done += size
         stats["calls"] += size
         stats["entries"] += len(entry_rows)
         progress(size)
     return stats
+
+
+def _insert_calls(conn, rows: list[dict]) -> list[int]:
+    if conn.dialect.name == "postgresql":
+        # Take the ids from the sequence first, then COPY: many times faster than
+        # INSERT ... RETURNING with thousands of parameters per statement.
+        ids = conn.exec_driver_sql(
+            f"SELECT nextval(pg_get_serial_sequence('calls', 'id')) FROM generate_series(1, {len(rows)})"
+        ).scalars().all()
+        for call_id, row in zip(ids, rows):
+            row["id"] = call_id
+        _insert(conn, CallRow, rows)
+        return ids
+    return conn.execute(insert(CallRow).returning(CallRow.id, sort_by_parameter_order=True),
+                        rows).scalars().all()
+
+
+def _insert(conn, model, rows: list[dict]) -> None:
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(model), rows)
+        return
+    columns = list(rows[0])
+    table = model.__table__
+    cursor = conn.connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([_copy_value(row[c]) for c in columns])
+
+
+def _copy_value(value):
+    if isinstance(value, list):
+        return json.dumps(value)
+    return value
