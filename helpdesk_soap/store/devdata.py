@@ -8,6 +8,7 @@ vary around a mean, and a share of calls carries an ExternalTicketId.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from datetime import UTC, datetime, timedelta
@@ -39,13 +40,13 @@ def generate(engine: Engine, calls: int, *, customers: int | None = None, entrie
             {"number": f"GEN-{start + i:07d}", "name": f"Generated customer {start + i}",
              "created_at": now} for i in range(1, customers + 1)]).scalars().all()
         stats["customers"] = len(ids)
-    weights = [1 / (rank + 1) for rank in range(len(ids))]  # Zipf: a few customers dominate
+    # Zipf: a few customers dominate. Cumulative weights once, not per call.
+    cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(ids))))
     done = 0
     while done < calls:
         size = min(BATCH, calls - done)
         call_rows = []
-        for _ in range(size):
-            customer = rng.choices(ids, weights)[0]
+        for customer in rng.choices(ids, cum_weights=cumulative, k=size):
             created = now - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
             status = rng.choices(statuses, status_weights)[0]
             call_rows.append({
