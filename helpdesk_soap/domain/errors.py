@@ -12,9 +12,11 @@ class DomainError(Exception):
     code = "Server.InternalError"
     default_message = "The service could not complete the request."
 
-    def __init__(self, message: str | None = None, *, field: str | None = None):
+    def __init__(self, message: str | None = None, *, field: str | None = None,
+                 limit: int | None = None):
         self.message = message or self.default_message
         self.field = field
+        self.limit = limit
         super().__init__(self.message)
 
 

@@ -119,7 +119,8 @@ def _endpoint(application: GatewayApplication) -> Endpoint:
     # Wrapping in the WSGI server first matters: it sets the binding's HTTP
     # transport, which a bare Application publishes as "noconn://null.spyne".
     server = WsgiApplication(application)
-    return Endpoint(server, build_wsdl(application))
+    operations = frozenset(name for service in application.services for name in service.public_methods)
+    return Endpoint(server, build_wsdl(application), operations)
 
 
 def contract_documents() -> dict[str, bytes]:
@@ -129,7 +130,7 @@ def contract_documents() -> dict[str, bytes]:
 
 def create_app(config: Config) -> Gateway:
     pool = dict(pool_size=config.db_pool_size, max_overflow=config.db_max_overflow,
-                pool_recycle=config.db_pool_recycle)
+                pool_recycle=config.db_pool_recycle, busy_timeout_ms=config.sqlite_busy_timeout_ms)
     engines = [make_engine(config.database_url, **pool)]
     if config.database_replica_url:
         engines.append(make_engine(config.database_replica_url, **pool))

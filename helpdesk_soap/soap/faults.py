@@ -14,13 +14,16 @@ is at fault, its name:
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 
 from lxml import etree
-from spyne import Fault, Unicode
+from spyne import Fault, Integer64, Unicode
 from spyne.protocol.soap import Soap11
 
 from ..domain import errors
+from ..domain.text import xml_safe
 from .types import TNS, opt, req
 
 log = logging.getLogger(__name__)
@@ -28,28 +31,43 @@ log = logging.getLogger(__name__)
 
 class HelpdeskFault(Fault):
     __namespace__ = TNS
-    _type_info = [("Code", req(Unicode)), ("Field", opt(Unicode))]
+    _type_info = [("Code", req(Unicode)), ("Field", opt(Unicode)), ("Limit", opt(Integer64))]
     code = "Server.InternalError"
 
-    def __init__(self, message: str | None = None, field: str | None = None):
+    def __init__(self, message: str | None = None, field: str | None = None,
+                 limit: int | None = None):
         super().__init__(self.code, message or "The service could not complete the request.")
         self.field = field
+        self.limit = limit
 
 
-def _fault_class(error_cls: type[errors.DomainError]) -> type[HelpdeskFault]:
-    name = error_cls.code.split(".", 1)[1]
-    return type(name, (HelpdeskFault,), {"__namespace__": TNS, "code": error_cls.code,
-                                          "__doc__": error_cls.default_message})
+def _fault_class(code: str, doc: str) -> type[HelpdeskFault]:
+    name = code.split(".", 1)[-1]
+    return type(name, (HelpdeskFault,), {"__namespace__": TNS, "code": code, "__doc__": doc})
+
+
+#: Raised before an operation runs: by the request guard, the schema, the HTTP front.
+TRANSPORT_CODES = {
+    "Client.MalformedRequest": "The request is not a well-formed SOAP 1.1 envelope (or holds a DTD).",
+    "Client.SchemaValidationError": "The request does not match the WSDL's schema.",
+    "Client.RequestTooLarge": "The request body is larger than the configured limit.",
+    "Client.SoapActionMismatch": "The SOAPAction header names another operation than the Body.",
+    "Client.UnknownOperation": "The Body names no operation of this endpoint.",
+    "Client.NotFound": "No service at this path.",
+    "Client.MethodNotAllowed": "Only POST (and GET ?wsdl) are served.",
+    "VersionMismatch": "The envelope is not SOAP 1.1 (SOAP 1.1's own fault code).",
+}
 
 
 #: One Fault class per documented code, keyed by code.
 CATALOGUE: dict[str, type[HelpdeskFault]] = {
-    cls.code: _fault_class(cls) for cls in (
+    cls.code: _fault_class(cls.code, cls.default_message) for cls in (
         errors.AuthenticationFailed, errors.SessionExpired, errors.AccessDenied,
         errors.ServiceUnavailable, errors.CallNotFound, errors.NoSolutionProposed,
         errors.SolutionAlreadyAnswered, errors.InvalidArgument, errors.UnknownReference,
         errors.ConfigurationError, errors.StoreUnavailable, errors.InternalError)
 }
+CATALOGUE.update({code: _fault_class(code, doc) for code, doc in TRANSPORT_CODES.items()})
 
 AuthenticationFailed = CATALOGUE["Client.AuthenticationFailed"]
 SessionExpired = CATALOGUE["Client.SessionExpired"]
@@ -64,9 +82,12 @@ ConfigurationError = CATALOGUE["Server.ConfigurationError"]
 Unavailable = CATALOGUE["Server.Unavailable"]
 InternalError = CATALOGUE["Server.InternalError"]
 
-#: What every authenticated operation can raise, whatever it does.
+#: What every authenticated operation can raise, whatever it does (the request guard's
+#: and the schema's faults included, so stub generators know them all).
 COMMON = [AuthenticationFailed, SessionExpired, AccessDenied, ServiceUnavailable, InvalidArgument,
-          ConfigurationError, Unavailable, InternalError]
+          ConfigurationError, Unavailable, InternalError,
+          CATALOGUE["Client.SchemaValidationError"], CATALOGUE["Client.MalformedRequest"],
+          CATALOGUE["Client.RequestTooLarge"], CATALOGUE["Client.SoapActionMismatch"]]
 
 
 def to_fault(exc: BaseException) -> Fault:
@@ -77,26 +98,67 @@ def to_fault(exc: BaseException) -> Fault:
         cls = CATALOGUE.get(exc.code, InternalError)
         if exc.code.startswith("Server."):
             log.error("server fault %s: %s", exc.code, exc.message, exc_info=exc.__cause__)
-        return cls(exc.message, exc.field)
+        return cls(exc.message, exc.field, exc.limit)
     log.exception("unexpected error", exc_info=exc)
     return InternalError()
 
 
-class HelpdeskSoap11(Soap11):
-    """Soap11 that writes our faults' data inside <detail>, as the WSDL declares it.
+def write_fault(parent, soap_ns: str, prefix: str, code: str, message: str,
+                field: str | None = None, limit: int | None = None) -> None:
+    """One SOAP 1.1 Fault with our detail element, under ``parent`` (a Body)."""
+    fault = etree.SubElement(parent, f"{{{soap_ns}}}Fault")
+    etree.SubElement(fault, "faultcode").text = f"{prefix}:{code}"
+    etree.SubElement(fault, "faultstring").text = message
+    data = etree.SubElement(etree.SubElement(fault, "detail"), f"{{{TNS}}}{code.split('.', 1)[-1]}")
+    etree.SubElement(data, f"{{{TNS}}}Code").text = code
+    if field:
+        etree.SubElement(data, f"{{{TNS}}}Field").text = field
+    if limit is not None:
+        etree.SubElement(data, f"{{{TNS}}}Limit").text = str(limit)
 
-    Spyne's own serialisation would put a Fault subclass's fields directly
-    under <soap:Fault>, which SOAP 1.1 does not allow.
+
+_SCHEMA_PREFIX = re.compile(r"^(?:<string>)?:\d+:\d+:ERROR:SCHEMASV:\w+: ")
+_SCHEMA_FIELD = re.compile(r"Element '(?:\{[^}]*\})?([^']+)'")
+_SCHEMA_LIMIT = re.compile(r"(?:maximum length of|maximum value of|maxOccurs) '?(\d+)'?")
+
+
+def _from_spyne(inst: Fault) -> tuple[str, str, str | None, int | None]:
+    """Spyne's own faults (raised while it decodes a request) in our catalogue's terms."""
+    code = inst.faultcode or ""
+    message = inst.faultstring or ""
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    if code == "Client.SchemaValidationError":
+        text = _SCHEMA_PREFIX.sub("", html.unescape(message)).strip()
+        field = _SCHEMA_FIELD.search(text)
+        limit = _SCHEMA_LIMIT.search(text)
+        return (code, f"The request does not match the schema: {text}",
+                field.group(1) if field else None, int(limit.group(1)) if limit else None)
+    if code.startswith("Client"):
+        return "Client.MalformedRequest", "The request could not be decoded.", None, None
+    return "Server.InternalError", "The service could not complete the request.", None, None
+
+
+class HelpdeskSoap11(Soap11):
+    """Soap11 that writes every fault as the catalogue documents it.
+
+    Our faults carry their data inside <detail>, as the WSDL declares it
+    (Spyne's own serialisation would put a Fault subclass's fields directly
+    under <soap:Fault>, which SOAP 1.1 does not allow). Spyne's own faults
+    are mapped onto the catalogue, without lxml's internals. Text that XML
+    1.0 cannot carry is replaced on the way out, so a response always
+    serialises.
     """
 
     def fault_to_parent(self, ctx, cls, inst, parent, ns, *args, **kwargs):
-        if not isinstance(inst, HelpdeskFault):
-            return super().fault_to_parent(ctx, cls, inst, parent, ns, *args, **kwargs)
-        fault = etree.SubElement(parent, f"{{{self.ns_soap_env}}}Fault")
-        etree.SubElement(fault, "faultcode").text = f"{self.soap_env}:{inst.faultcode}"
-        etree.SubElement(fault, "faultstring").text = inst.faultstring
-        data = etree.SubElement(etree.SubElement(fault, "detail"),
-                                f"{{{TNS}}}{type(inst).get_type_name()}")
-        etree.SubElement(data, f"{{{TNS}}}Code").text = inst.faultcode
-        if inst.field:
-            etree.SubElement(data, f"{{{TNS}}}Field").text = inst.field
+        if isinstance(inst, HelpdeskFault):
+            code, message, field, limit = inst.faultcode, inst.faultstring, inst.field, inst.limit
+        else:
+            code, message, field, limit = _from_spyne(inst)
+        write_fault(parent, self.ns_soap_env, self.soap_env, code, message, field, limit)
+
+    # Spyne serialises schema errors through a handler of their own.
+    schema_validation_error_to_parent = fault_to_parent
+
+    def unicode_to_unicode(self, cls, value, **kwargs):
+        return super().unicode_to_unicode(cls, xml_safe(value, "\ufffd"), **kwargs)

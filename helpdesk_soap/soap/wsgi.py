@@ -6,6 +6,7 @@ gunicorn's HTML error page or a traceback.
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -13,6 +14,9 @@ from typing import Callable, Iterable
 from lxml import etree
 
 from .contract import with_address
+from .faults import write_fault
+from .guard import Rejected, check_envelope, read_body
+from .types import TNS
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +28,12 @@ XML_CONTENT_TYPE = "text/xml; charset=utf-8"
 class Endpoint:
     app: Callable
     wsdl: bytes
+    operations: frozenset[str]
 
 
-def fault_envelope(code: str, message: str) -> bytes:
-    env = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
-    fault = etree.SubElement(etree.SubElement(env, f"{{{SOAP_ENV}}}Body"), f"{{{SOAP_ENV}}}Fault")
-    etree.SubElement(fault, "faultcode").text = f"soap:{code}"
-    etree.SubElement(fault, "faultstring").text = message
+def fault_envelope(code: str, message: str, field: str | None = None, limit: int | None = None) -> bytes:
+    env = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV, "tns": TNS})
+    write_fault(etree.SubElement(env, f"{{{SOAP_ENV}}}Body"), SOAP_ENV, "soap", code, message, field, limit)
     return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
 
 
@@ -65,13 +68,17 @@ class Gateway:
             return self._fault(start_response, "405 Method Not Allowed", "Client.MethodNotAllowed",
                                "POST a SOAP 1.1 envelope here, or GET ?wsdl.", [("Allow", "GET, POST")])
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > self.max_request_bytes:
-            return self._fault(start_response, "500 Internal Server Error", "Client.RequestTooLarge",
-                               f"The request body must have a Content-Length of at most "
-                               f"{self.max_request_bytes} bytes.")
+            body = read_body(environ, self.max_request_bytes)
+            check_envelope(body, endpoint.operations, TNS, environ.get("HTTP_SOAPACTION"))
+        except Rejected as rejected:
+            return self._fault(start_response, "500 Internal Server Error", rejected.code,
+                               rejected.message, field=rejected.field, limit=rejected.limit)
+        environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+        if "xml" not in environ.get("CONTENT_TYPE", ""):
+            # The guard has parsed the body (its XML declaration rules the encoding);
+            # Spyne cannot decode a body without an XML content type.
+            environ["CONTENT_TYPE"] = "text/xml; charset=utf-8"
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
         try:
             return endpoint.app(environ, start_response)
         except Exception:
@@ -80,8 +87,9 @@ class Gateway:
                                "The service could not complete the request.")
 
     @staticmethod
-    def _fault(start_response, status: str, code: str, message: str, extra=()) -> list[bytes]:
-        body = fault_envelope(code, message)
+    def _fault(start_response, status: str, code: str, message: str, extra=(), *,
+               field: str | None = None, limit: int | None = None) -> list[bytes]:
+        body = fault_envelope(code, message, field, limit)
         start_response(status, [("Content-Type", XML_CONTENT_TYPE),
                                 ("Content-Length", str(len(body))), *extra])
         return [body]
