@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from .errors import InvalidArgument, NoSolutionProposed, SolutionAlreadyAnswered
+from .text import xml_safe
 
 
 class Stage(enum.StrEnum):
@@ -161,6 +162,11 @@ class CallRequest:
     first_occurred_at: datetime | None = None
 
     def validated(self) -> CallRequest:
+        """Checked, with text cleaned of characters XML 1.0 cannot carry (see text.py)."""
+        cleaned = {f: xml_safe(getattr(self, f)) for f in (
+            "customer_number", "subject", "description", "external_ticket_id", "service_level",
+            "reporter_name", "reporter_email", "reporter_phone", "installation")}
+        self = replace(self, components=tuple(xml_safe(c) for c in self.components), **cleaned)
         subject = self.subject.strip()
         if not subject:
             raise InvalidArgument("Subject must not be empty.", field="Subject")
@@ -206,6 +212,8 @@ class Call:
                 or self.created_by_login_id == principal.login_id)
 
     def record(self, entry: Entry) -> None:
+        if xml_safe(entry.text) != entry.text:
+            entry = replace(entry, text=xml_safe(entry.text))
         self.new_entries.append(entry)
         self.updated_at = entry.created_at
 
@@ -219,13 +227,14 @@ class Call:
         return True
 
     def set_result(self, text: str, *, author: str, now: datetime) -> None:
-        self.result = text
+        self.result = xml_safe(text)
         self.record(Entry(EntryKind.HISTORY, "Result updated.", author, now,
                           visibility=Visibility.INTERNAL))
 
     def propose_solution(self, text: str, proposed: Status, *, author: str, now: datetime) -> None:
         if not text.strip():
             raise InvalidArgument("A proposed solution must have text.", field="Solution")
+        text = xml_safe(text)
         self.solution = text
         self.solution_state = SolutionState.PROPOSED
         self.set_status(proposed, author=author, now=now)
