@@ -42,6 +42,8 @@ class Config:
     db_max_overflow: int = 5
     #: Seconds after which a pooled connection is replaced.
     db_pool_recycle: int = 1800
+    #: SQLite: how long a request waits for a lock before it answers Server.Unavailable.
+    sqlite_busy_timeout_ms: int = 10_000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
@@ -50,7 +52,8 @@ class Config:
         for key, conv in (("bind", str), ("workers", int), ("max_request_bytes", int),
                           ("auth_cache_seconds", float), ("log_level", str),
                           ("database_replica_url", str), ("db_pool_size", int),
-                          ("db_max_overflow", int), ("db_pool_recycle", int)):
+                          ("db_max_overflow", int), ("db_pool_recycle", int),
+                          ("sqlite_busy_timeout_ms", int)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:

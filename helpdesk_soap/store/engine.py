@@ -12,7 +12,7 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
-                pool_recycle: int = 1800) -> Engine:
+                pool_recycle: int = 1800, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     """An engine for the URL. Pools are per process: build it after gunicorn forks.
 
     PostgreSQL: each worker holds up to ``pool_size + max_overflow``
@@ -22,15 +22,15 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
+        return _sqlite_engine(parsed, busy_timeout_ms)
     return create_engine(parsed, pool_pre_ping=True, pool_recycle=pool_recycle,
                          pool_size=pool_size, max_overflow=max_overflow, pool_timeout=10)
 
 
-def _sqlite_engine(url) -> Engine:
+def _sqlite_engine(url, busy_timeout_ms: int) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -38,7 +38,7 @@ def _sqlite_engine(url) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
