@@ -14,6 +14,7 @@ first with --small calls, then again after filling the database up to
 from __future__ import annotations
 
 import argparse
+import signal
 import statistics
 import sys
 import time
@@ -107,6 +108,8 @@ def measure(factory, verifier, label: str, n: int) -> dict[str, dict[str, float]
 
 
 def main(argv=None) -> None:
+    # Turn SIGTERM into a normal exit, so a throwaway PostgreSQL server is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="PostgreSQL (or SQLite) URL of an empty database")
     parser.add_argument("--small", type=int, default=1_000)

@@ -81,7 +81,7 @@ class PostgresServer:
         return self._launch()
 
     def _launch(self) -> PostgresServer:
-        with open(self.log, "wb") as log:
+        with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [*self._as, str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
                  "-k", str(self.root), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
@@ -118,6 +118,15 @@ class PostgresServer:
 
     def drop_database(self, name: str) -> None:
         self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def halt(self) -> None:
+        """Stop the server, keeping its data: ``resume()`` starts it again on the same port."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            self.proc.wait(timeout=30)
+
+    def resume(self) -> PostgresServer:
+        return self._launch()
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
