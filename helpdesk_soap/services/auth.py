@@ -1,8 +1,8 @@
 """Who is calling: credentials or a session token in, a Principal out.
 
-* A login authenticates with its name or its e-mail address. A login named
-  after its customer's number (as customers know it, source document 001)
-  therefore authenticates with the customer number.
+* A login authenticates with its name, its e-mail address, or its
+  customer's number (as customers know it, source document 001) where that
+  customer has exactly one active login; an ambiguous number matches nothing.
 * After ``lockout_threshold`` failed logins in a row the login is locked for
   ``lockout_minutes``; the fault is the same as for a wrong password.
 * Session tokens are random; only their SHA-256 is stored. A token expires

@@ -232,11 +232,17 @@ class LoginRepository:
         return self._record(self.session.scalars(select(LoginRow).where(LoginRow.name == name)).one_or_none())
 
     def by_identifier(self, identifier: str) -> LoginRecord | None:
-        """A login by its name, else by its e-mail address (case-insensitive)."""
+        """A login by its name, else its e-mail address (case-insensitive), else its
+        customer's number where that customer has exactly one active login."""
         row = self.session.scalars(select(LoginRow).where(LoginRow.name == identifier)).one_or_none()
         if row is None and "@" in identifier:
             row = self.session.scalars(select(LoginRow).where(
                 LoginRow.email == identifier.strip().lower())).one_or_none()
+        if row is None:
+            rows = self.session.scalars(
+                select(LoginRow).join(CustomerRow, CustomerRow.id == LoginRow.customer_id)
+                .where(CustomerRow.number == identifier, LoginRow.active.is_(True)).limit(2)).all()
+            row = rows[0] if len(rows) == 1 else None
         return self._record(row)
 
     def by_id(self, login_id: int) -> LoginRecord | None:

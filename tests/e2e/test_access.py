@@ -88,6 +88,18 @@ def test_a_person_logs_in_with_the_email_address(srv):
     assert created.CustomerKnown
 
 
+def test_a_login_logs_in_with_its_customer_number_unless_that_is_ambiguous(srv):
+    srv.cli("customer", "add", "10042", "--name", "Solo Ltd")
+    srv.cli("login", "add", "solo-desk", "--customer", "10042", "--password-stdin", stdin="solo-password\n")
+    info = srv.anonymous().service.Login(LoginName="10042", Password="solo-password")
+    created = session_client(srv, info.Token).service.CreateCall(Call={**NEW_CALL, "CustomerId": "10042"})
+    assert created.CustomerKnown
+    srv.cli("login", "add", "solo-second", "--customer", "10042", "--password-stdin", stdin="solo-password\n")
+    with pytest.raises(Fault) as exc:
+        srv.anonymous().service.Login(LoginName="10042", Password="solo-password")
+    assert code(exc) == "Client.AuthenticationFailed"
+
+
 # -- organisations -----------------------------------------------------------------------
 
 def test_an_organisation_shares_calls_across_its_customers(srv):
