@@ -39,6 +39,11 @@ def normalize(document: bytes) -> bytes:
     _sorted_children(root, _TOP_ORDER)
     for schema in root.iter(f"{{{XS}}}schema"):
         _sorted_children(schema, _SCHEMA_ORDER)
+        # Operations without parameters or results get an empty wrapper type; JAX-WS
+        # detects the wrapped style only on an xs:sequence, so give them an empty one.
+        for complex_type in schema.iterfind(f"{{{XS}}}complexType"):
+            if len(complex_type) == 0:
+                etree.SubElement(complex_type, f"{{{XS}}}sequence")
     for container in (*root.iter(f"{{{WSDL}}}portType"), *root.iter(f"{{{WSDL}}}binding")):
         # Extensibility elements (soap:binding) stay before the operations, as WSDL 1.1 requires.
         _sorted_children(container, {f"{{{WSDL}}}operation": 1}, default=0)
