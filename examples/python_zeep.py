@@ -1,25 +1,49 @@
-"""The same with plain zeep: any SOAP toolkit works from the WSDL alone.
+"""The helpdesk from plain zeep: sessions, WS-Security, faults, non-ASCII text.
 
-    HELPDESK_URL=... HELPDESK_LOGIN=... HELPDESK_PASSWORD=... HELPDESK_CUSTOMER_ID=... \
-    python examples/python_zeep.py
+    HELPDESK_URL=... HELPDESK_LOGIN=... HELPDESK_PASSWORD=... HELPDESK_CUSTOMER_ID=... python python_zeep.py
+Optional: PROPOSED_CALL_ID (a call with a proposed solution, to accept), NEW_PASSWORD.
 """
 
 import os
+import uuid
 
 from zeep import Client
 from zeep.exceptions import Fault
 from zeep.wsse.username import UsernameToken
 
-client = Client(f"{os.environ['HELPDESK_URL']}/helpdesk?wsdl",
-                wsse=UsernameToken(os.environ["HELPDESK_LOGIN"], os.environ["HELPDESK_PASSWORD"]))
-created = client.service.CreateCall(Call={
-    "CustomerId": os.environ["HELPDESK_CUSTOMER_ID"], "ExternalTicketId": "INC0012346",
-    "Subject": "Door alarm keeps triggering", "Priority": "Medium", "Category": "TechnicalSupport",
-})
-print(f"CallId {created.CallId} (created: {created.Created}, status {created.Status.Code})")
-data = client.service.GetCallData(CallId=created.CallId)
-print(f"{data.Subject}: {data.Status.Name}, solution {data.SolutionState}")
+env = os.environ
+client = Client(f"{env['HELPDESK_URL']}/helpdesk?wsdl")
+service = client.create_service("{urn:helpdesk-soap:helpdesk:v1}Helpdesk", f"{env['HELPDESK_URL']}/helpdesk")
+
+session = service.Login(LoginName=env["HELPDESK_LOGIN"], Password=env["HELPDESK_PASSWORD"])
+print(f"logged in as {session.Role}")
+headers = {"_soapheaders": {"Session": {"Token": session.Token}}}
+
+subject = "Störung: Telefonanlage Halle 4 ✈ 🛠 Grüße"
+created = service.CreateCall(Call={
+    "CustomerId": env["HELPDESK_CUSTOMER_ID"], "ExternalTicketId": f"ZEEP-{uuid.uuid4().hex[:12]}",
+    "Subject": subject, "Priority": "High", "Category": "TechnicalSupport"}, **headers)
+print(f"CallId {created.CallId} status {created.Status.Code}")
+data = service.GetCallData(CallId=created.CallId, **headers)
+print("roundtrip ok" if data.Subject == subject else f"roundtrip BROKEN: {data.Subject}")
+
+if env.get("PROPOSED_CALL_ID"):
+    answer = service.SetSolutionAcceptance(CallId=int(env["PROPOSED_CALL_ID"]), Accepted=True,
+                                           Comment="Danke, läuft wieder ✓", **headers)
+    print(f"accepted {answer.SolutionState}")
 try:
-    client.service.SetSolutionAcceptance(CallId=created.CallId, Accepted=True, Comment="ok")
+    service.GetCallData(CallId=999999999, **headers)
+    print("no fault?")
 except Fault as fault:
-    print(f"fault {fault.code}: {fault.message}")  # Client.NoSolutionProposed until staff propose one
+    print(f"fault {fault.code.split(':')[-1]}")
+
+# The same with a WS-Security UsernameToken instead of the session.
+secured = Client(f"{env['HELPDESK_URL']}/helpdesk?wsdl",
+                 wsse=UsernameToken(env["HELPDESK_LOGIN"], env["HELPDESK_PASSWORD"]))
+print(f"wsse ok {secured.service.GetCallData(CallId=created.CallId).CallId}")
+
+if env.get("NEW_PASSWORD"):
+    service.ChangePassword(OldPassword=env["HELPDESK_PASSWORD"], NewPassword=env["NEW_PASSWORD"], **headers)
+    print("password changed")
+service.Logout(**headers)
+print("logged out")
