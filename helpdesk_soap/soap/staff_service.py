@@ -41,7 +41,7 @@ class StaffService(ServiceBase):
     def ListCalls(ctx, Status, Stage, CustomerId, ChangedSince, Cursor, PageSize):
         """Calls in order of last change, filtered; page on with NextCursor (PageSize at most 200)."""
         where = staff.CallFilter(Status, str(Stage) if Stage else None, CustomerId, ChangedSince)
-        return st.call_list(staff.list_calls(ctx.udc.uow, where, Cursor, PageSize or 50))
+        return st.call_list(staff.list_calls(ctx.udc.uow, where, Cursor, 50 if PageSize is None else PageSize))
 
     @rpc(t.req(Integer64), _returns=t.req(st.StaffCallData), _throws=CALL_FAULTS)
     def GetCall(ctx, CallId):

@@ -284,6 +284,10 @@ def test_staff_listing_pages_by_cursor(srv):
     with pytest.raises(Fault) as exc:
         staff_c.service.ListCalls(Cursor="garbage")
     assert code(exc) == "Client.InvalidArgument"
+    for size in (0, 201):
+        with pytest.raises(Fault) as exc:
+            staff_c.service.ListCalls(PageSize=size)
+        assert code(exc) == "Client.InvalidArgument" and exc.value.detail is not None
 
 
 # -- isolation ---------------------------------------------------------------------------
