@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,11 @@ class Server:
 
         from helpdesk_soap.store.engine import make_engine
 
+        if self.database_url.startswith("sqlite"):
+            # Python 3.12 deprecates sqlite3's implicit datetime adapter: bind what
+            # SQLAlchemy's DateTime stores on SQLite (naive UTC, microseconds).
+            params = {k: v.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+                      if isinstance(v, datetime) else v for k, v in params.items()}
         engine = make_engine(self.database_url)
         try:
             with engine.begin() as conn:
