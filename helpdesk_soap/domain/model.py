@@ -117,6 +117,7 @@ class Principal:
     can_set_service_level: bool = False
     role: Role = Role.INTEGRATION
     visible_customer_ids: frozenset[int] = frozenset()
+    organisation_id: int | None = None
 
     def __post_init__(self):
         if self.customer_id is not None and not self.visible_customer_ids:

@@ -125,7 +125,8 @@ def change_password(uow: UnitOfWork, verifier: PasswordVerifier, principal: Prin
 
 def check_portal(uow: UnitOfWork, principal: Principal) -> None:
     """A customer-side login whose portal is inactive may do nothing (source document 004)."""
-    if principal.customer_id is not None and uow.portals.inactive_for(principal.customer_id):
+    if principal.customer_id is not None and uow.portals.inactive_for(principal.customer_id,
+                                                                      principal.organisation_id):
         raise ServiceUnavailable()
 
 

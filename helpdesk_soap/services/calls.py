@@ -66,9 +66,9 @@ def create_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
         if existing is not None:
             return _replayed(uow, principal, existing)
     settings: Settings = uow.settings.get()
-    intake = decide_intake(settings, principal, uow.customers.by_number(request.customer_number),
-                           request.service_level)
-    customer = uow.customers.by_number(intake.customer_number)
+    named = uow.customers.by_number(request.customer_number)
+    intake = decide_intake(settings, principal, named, request.service_level)
+    customer = named if intake.customer_known else uow.customers.by_number(intake.customer_number)
     if customer is None:
         raise ConfigurationError(
             f"The unknown-customer account {intake.customer_number!r} does not exist.")

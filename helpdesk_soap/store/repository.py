@@ -218,6 +218,7 @@ class LoginRepository:
         if row is None:
             return None
         visible: frozenset[int] = frozenset()
+        org = None
         if row.customer_id is not None:
             org = self.session.scalar(select(CustomerRow.organisation_id)
                                       .where(CustomerRow.id == row.customer_id))
@@ -225,7 +226,7 @@ class LoginRepository:
                 select(CustomerRow.id).where(CustomerRow.organisation_id == org))) if org else \
                 frozenset({row.customer_id})
         principal = Principal(row.id, row.name, row.customer_id, row.can_set_service_level,
-                              Role(row.role), visible)
+                              Role(row.role), visible, org)
         return LoginRecord(principal, row.password_hash, row.active, row.locked_until, row.email)
 
     def by_name(self, name: str) -> LoginRecord | None:
@@ -339,12 +340,11 @@ class PortalRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def inactive_for(self, customer_id: int) -> bool:
+    def inactive_for(self, customer_id: int, organisation_id: int | None) -> bool:
         """True if the customer's own portal or its organisation's portal is switched off."""
-        org = self.session.scalar(select(CustomerRow.organisation_id).where(CustomerRow.id == customer_id))
         owner = PortalRow.customer_id == customer_id
-        if org is not None:
-            owner = or_(owner, PortalRow.organisation_id == org)
+        if organisation_id is not None:
+            owner = or_(owner, PortalRow.organisation_id == organisation_id)
         return self.session.scalar(select(PortalRow.id).where(owner, PortalRow.active.is_(False))
                                    .limit(1)) is not None
 
