@@ -28,6 +28,20 @@ class LoginInfo:
     role: Role = Role.INTEGRATION
 
 
+def _customer(uow: UnitOfWork, number: str, field: str = "customer") -> Customer:
+    customer = uow.customers.by_number(number)
+    if customer is None:
+        raise UnknownReference(f"Customer {number!r} does not exist.", field=field)
+    return customer
+
+
+def _login_id(uow: UnitOfWork, name: str) -> int:
+    record = uow.logins.by_name(name)
+    if record is None:
+        raise UnknownReference(f"Login {name!r} does not exist.", field="login")
+    return record.principal.login_id
+
+
 def add_customer(uow: UnitOfWork, number: str, name: str) -> Customer:
     number = number.strip()
     if not number:
@@ -60,11 +74,7 @@ def add_login(uow: UnitOfWork, name: str, customer_number: str | None, password:
     if not role.is_staff and not customer_number:
         raise InvalidArgument("Customer and integration logins need a customer.", field="customer")
     uow.begin_write()
-    customer = None
-    if customer_number:
-        customer = uow.customers.by_number(customer_number)
-        if customer is None:
-            raise UnknownReference(f"Customer {customer_number!r} does not exist.", field="customer")
+    customer = _customer(uow, customer_number) if customer_number else None
     if uow.logins.by_name(name) is not None:
         raise AlreadyExists(f"Login {name!r} already exists.", field="login")
     if email is not None and uow.logins.by_identifier(email) is not None:
@@ -80,11 +90,9 @@ def set_password(uow: UnitOfWork, name: str, password: str) -> None:
     """Replace a login's password. Cached verifications of the old one stop matching at once."""
     check_password_rules(password)
     uow.begin_write()
-    record = uow.logins.by_name(name)
-    if record is None:
-        raise UnknownReference(f"Login {name!r} does not exist.", field="login")
-    uow.logins.set_password_hash(record.principal.login_id, hash_password(password))
-    uow.sessions.delete_for_login(record.principal.login_id)
+    login_id = _login_id(uow, name)
+    uow.logins.set_password_hash(login_id, hash_password(password))
+    uow.sessions.delete_for_login(login_id)
     uow.commit()
 
 
@@ -140,9 +148,7 @@ def add_organisation(uow: UnitOfWork, name: str) -> int:
 def set_customer_organisation(uow: UnitOfWork, customer_number: str, organisation: str | None) -> None:
     """Put a customer into an organisation (its logins then see all of its calls), or take it out."""
     uow.begin_write()
-    customer = uow.customers.by_number(customer_number)
-    if customer is None:
-        raise UnknownReference(f"Customer {customer_number!r} does not exist.", field="customer")
+    customer = _customer(uow, customer_number)
     org_id = None
     if organisation:
         org_id = uow.organisations.by_name(organisation)
@@ -160,10 +166,8 @@ def set_portal_active(uow: UnitOfWork, active: bool, *, customer_number: str | N
     now = now or datetime.now(UTC)
     uow.begin_write()
     if customer_number is not None:
-        customer = uow.customers.by_number(customer_number)
-        if customer is None:
-            raise UnknownReference(f"Customer {customer_number!r} does not exist.", field="CustomerId")
-        uow.portals.set(customer_id=customer.id, active=active, now=now)
+        uow.portals.set(customer_id=_customer(uow, customer_number, "CustomerId").id, active=active,
+                        now=now)
     else:
         org_id = uow.organisations.by_name(organisation)
         if org_id is None:
@@ -175,10 +179,7 @@ def set_portal_active(uow: UnitOfWork, active: bool, *, customer_number: str | N
 
 def unlock_login(uow: UnitOfWork, name: str) -> None:
     uow.begin_write()
-    record = uow.logins.by_name(name)
-    if record is None:
-        raise UnknownReference(f"Login {name!r} does not exist.", field="login")
-    uow.logins.unlock(record.principal.login_id)
+    uow.logins.unlock(_login_id(uow, name))
     uow.commit()
 
 
