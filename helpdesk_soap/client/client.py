@@ -142,7 +142,7 @@ class _Base:
                 return getattr(self._zeep.service, operation)(_soapheaders=headers, **kwargs)
             except Fault as fault:
                 error = errors.from_fault(fault.code or "", fault.message or "", _detail(fault.detail))
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except requests.RequestException as exc:  # refused, reset, timed out, cut off mid-answer
                 error = errors.TransportError(f"{type(exc).__name__}: {exc}")
             except ZeepTransportError as exc:
                 error = errors.TransportError(f"HTTP {exc.status_code}: not a SOAP answer")
