@@ -113,7 +113,7 @@ def test_a_killed_worker_loses_no_acknowledged_call_and_retries_duplicate_none(f
                     try:
                         response = session.post(server.url + "/helpdesk", data=create_body(ext), timeout=30,
                                                 headers={"Content-Type": "text/xml; charset=utf-8"})
-                    except requests.ConnectionError:
+                    except requests.RequestException:  # refused, reset, or an answer cut off
                         session = requests.Session()
                         time.sleep(0.05)
                         continue
