@@ -44,6 +44,19 @@ class Config:
     db_pool_recycle: int = 1800
     #: SQLite: how long a request waits for a lock before it answers Server.Unavailable.
     sqlite_busy_timeout_ms: int = 10_000
+    #: Directory of attachment contents. Default: beside a SQLite file (``<name>-attachments``),
+    #: else in the per-user data directory. Servers sharing a database must share it.
+    attachment_dir: str | None = None
+
+    @property
+    def attachment_root(self) -> Path:
+        if self.attachment_dir:
+            return Path(self.attachment_dir)
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            db = Path(self.database_url[len(prefix):].split("?", 1)[0])
+            return db.with_name(db.stem + "-attachments")
+        return Path(platformdirs.user_data_dir("helpdesk-soap")) / "attachments"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
@@ -53,7 +66,7 @@ class Config:
                           ("auth_cache_seconds", float), ("log_level", str),
                           ("database_replica_url", str), ("db_pool_size", int),
                           ("db_max_overflow", int), ("db_pool_recycle", int),
-                          ("sqlite_busy_timeout_ms", int)):
+                          ("sqlite_busy_timeout_ms", int), ("attachment_dir", str)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:

@@ -22,6 +22,10 @@ class UnitOfWork(Protocol):
     organisations: Any
     portals: Any
     assignments: Any
+    attachments: Any
+    time_records: Any
+    #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.
+    files: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -65,7 +65,9 @@ CATALOGUE: dict[str, type[HelpdeskFault]] = {
         errors.AuthenticationFailed, errors.SessionExpired, errors.AccessDenied,
         errors.ServiceUnavailable, errors.CallNotFound, errors.NoSolutionProposed,
         errors.SolutionAlreadyAnswered, errors.InvalidArgument, errors.UnknownReference,
-        errors.ConfigurationError, errors.StoreUnavailable, errors.InternalError)
+        errors.ConfigurationError, errors.StoreUnavailable, errors.InternalError,
+        errors.MissingField, errors.CallClosed, errors.AttachmentNotFound,
+        errors.AttachmentTooLarge, errors.ContentTypeNotAllowed)
 }
 CATALOGUE.update({code: _fault_class(code, doc) for code, doc in TRANSPORT_CODES.items()})
 
@@ -78,6 +80,11 @@ CallNotFound = CATALOGUE["Client.CallNotFound"]
 NoSolutionProposed = CATALOGUE["Client.NoSolutionProposed"]
 SolutionAlreadyAnswered = CATALOGUE["Client.SolutionAlreadyAnswered"]
 InvalidArgument = CATALOGUE["Client.InvalidArgument"]
+MissingField = CATALOGUE["Client.MissingField"]
+CallClosed = CATALOGUE["Client.CallClosed"]
+AttachmentNotFound = CATALOGUE["Client.AttachmentNotFound"]
+AttachmentTooLarge = CATALOGUE["Client.AttachmentTooLarge"]
+ContentTypeNotAllowed = CATALOGUE["Client.ContentTypeNotAllowed"]
 ConfigurationError = CATALOGUE["Server.ConfigurationError"]
 Unavailable = CATALOGUE["Server.Unavailable"]
 InternalError = CATALOGUE["Server.InternalError"]

@@ -7,14 +7,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
-from .repository import (AssignmentRepository, CallRepository, CustomerRepository, LoginRepository,
-                         OrganisationRepository, PortalRepository, SessionRepository,
-                         SettingsRepository, StatusRepository)
+from .files import FileStore
+from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
+                         LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
+                         SettingsRepository, StatusRepository, TimeRecordRepository)
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]):
+    def __init__(self, session_factory: sessionmaker[Session], files: FileStore | None = None):
         self._factory = session_factory
+        #: Where attachment contents live; None where no attachments are handled.
+        self.files = files
         self.session: Session | None = None
         self._writing = False
 
@@ -29,6 +32,8 @@ class SqlUnitOfWork:
         self.organisations = OrganisationRepository(session)
         self.portals = PortalRepository(session)
         self.assignments = AssignmentRepository(session)
+        self.attachments = AttachmentRepository(session)
+        self.time_records = TimeRecordRepository(session)
         self._writing = False
         return self
 
