@@ -1,5 +1,6 @@
 """The customer's ticket workflow beyond the three core operations (source documents 001-003):
-the call overview, change polling, replies, attachments, request types and statuses.
+the call overview, change polling, replies, request types and statuses (attachments are in
+``attachments``).
 
 Every function sees only what the principal may see: calls of its customer
 (or organisation) and calls it created; public entries and attachments only.
@@ -11,10 +12,8 @@ import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..domain.attachments import Attachment, check_upload, normalise_content_type, sanitize_file_name
-from ..domain.errors import (AttachmentNotFound, CallClosed, ConfigurationError, InvalidArgument,
-                             UnknownReference)
-from ..domain.model import Category, Entry, EntryKind, Principal, Stage, Status, Visibility
+from ..domain.errors import CallClosed, InvalidArgument
+from ..domain.model import Category, Entry, EntryKind, Principal, Stage, Status
 from ..domain.request_types import REQUEST_TYPES, FieldRule
 from ..domain.text import xml_safe
 from .calls import _status, utcnow, visible_call
@@ -139,7 +138,7 @@ def add_note(uow: UnitOfWork, principal: Principal, call_id: int, text: str,
                               limit=MAX_NOTE)
     now = now or utcnow()
     uow.begin_write()
-    call = _open_call(uow, principal, call_id)
+    call = open_call(uow, principal, call_id)
     entry = Entry(EntryKind.HISTORY, text, principal.login_name, now)
     call.record(entry)
     uow.calls.save(call)
@@ -149,65 +148,11 @@ def add_note(uow: UnitOfWork, principal: Principal, call_id: int, text: str,
     return entry
 
 
-def _open_call(uow: UnitOfWork, principal: Principal, call_id: int):
+def open_call(uow: UnitOfWork, principal: Principal, call_id: int):
     call = visible_call(uow, principal, call_id)
     if _status(uow, call.status_code).is_final:
         raise CallClosed(field="CallId")
     return call
-
-
-# -- attachments ------------------------------------------------------------------------
-
-def add_attachment(uow: UnitOfWork, principal: Principal, call_id: int, file_name: str,
-                   content_type: str, content: bytes, *, visibility: Visibility = Visibility.PUBLIC,
-                   now: datetime | None = None) -> Attachment:
-    """Attach a file to an existing call (source document 001: only after the call exists).
-
-    Customers attach public files to their open calls; staff (``principal.role.is_staff``)
-    may attach to any call, internal files included. The bytes go to the file store before
-    the row is committed, so a committed attachment always has its content.
-    """
-    if uow.files is None:
-        raise ConfigurationError("No attachment store is configured.")
-    now = now or utcnow()
-    settings = uow.settings.get()
-    content_type = normalise_content_type(content_type)
-    check_upload(content_type, len(content), max_bytes=settings.attachment_max_bytes,
-                 allowed=settings.allowed_content_types)
-    name = sanitize_file_name(xml_safe(file_name))
-    sha256 = uow.files.put(content)
-    uow.begin_write()
-    if principal.role.is_staff:
-        call = uow.calls.get(call_id)
-        if call is None:
-            raise UnknownReference(f"Call {call_id} does not exist.", field="CallId")
-    else:
-        if visibility is not Visibility.PUBLIC:
-            raise InvalidArgument("Customers attach public files only.", field="Visibility")
-        call = _open_call(uow, principal, call_id)
-    attachment = uow.attachments.add(call.id, name, content_type, len(content), sha256, visibility,
-                                     principal.login_name, now)
-    call.record(Entry(EntryKind.HISTORY, f"Attachment added: {name} ({len(content)} bytes).",
-                      principal.login_name, now, visibility=visibility))
-    uow.calls.save(call)
-    if not principal.role.is_staff:
-        uow.calls.set_staff_unread(call.id, True)
-    uow.commit()
-    return attachment
-
-
-def get_attachment(uow: UnitOfWork, principal: Principal, call_id: int,
-                   attachment_id: int) -> tuple[Attachment, bytes]:
-    """One attachment with its content, checked against its SHA-256."""
-    if uow.files is None:
-        raise ConfigurationError("No attachment store is configured.")
-    if not principal.role.is_staff:
-        visible_call(uow, principal, call_id)
-    attachment = uow.attachments.get(attachment_id)
-    if (attachment is None or attachment.call_id != call_id or
-            (attachment.visibility is not Visibility.PUBLIC and not principal.role.is_staff)):
-        raise AttachmentNotFound(field="AttachmentId")
-    return attachment, uow.files.get(attachment.sha256)
 
 
 # -- reference data ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from spyne import Boolean, ByteArray, Integer32, Integer64, ServiceBase, Unicode, rpc
 
 from ..domain import model as dm
-from ..services import calls, workflow
+from ..services import attachments, calls, workflow
 from . import faults as f
 from . import sessions
 from . import types as t
@@ -106,7 +106,7 @@ class HelpdeskService(ServiceBase):
         """Attach a file (base64) to an existing, open call. Size and content types are limited
         by the helpdesk's settings; the answer carries the stored SHA-256 to check against."""
         scope = ctx.udc
-        return t.attachment_info(workflow.add_attachment(
+        return t.attachment_info(attachments.add_attachment(
             scope.uow, scope.principal, CallId, FileName, ContentType, t.content_bytes(Content)))
 
     @rpc(t.req(Integer64), t.req(Integer64), _returns=t.req(t.AttachmentData),
@@ -114,7 +114,7 @@ class HelpdeskService(ServiceBase):
     def GetAttachment(ctx, CallId, AttachmentId):
         """One attachment of a call with its content (base64). GetCallData lists them."""
         scope = ctx.udc
-        attachment, content = workflow.get_attachment(scope.uow, scope.principal, CallId, AttachmentId)
+        attachment, content = attachments.get_attachment(scope.uow, scope.principal, CallId, AttachmentId)
         return t.AttachmentData(Attachment=t.attachment_info(attachment), Content=[content])
 
     @rpc(_returns=t.req(t._list(t.RequestType, "RequestTypeList")), _throws=f.COMMON)

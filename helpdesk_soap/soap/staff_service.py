@@ -9,7 +9,7 @@ from __future__ import annotations
 from spyne import Boolean, ByteArray, DateTime, Integer32, Integer64, ServiceBase, Unicode, rpc
 
 from ..domain import model as dm
-from ..services import admin, staff, workflow
+from ..services import admin, attachments, staff
 from . import faults as f
 from . import sessions
 from . import staff_types as st
@@ -97,14 +97,14 @@ class StaffService(ServiceBase):
          _throws=[*CALL_FAULTS, f.AttachmentTooLarge, f.ContentTypeNotAllowed])
     def AddAttachment(ctx, CallId, FileName, ContentType, Content, Visibility):
         """Attach a file to a call: Public (the customer sees it) or Internal."""
-        return t.attachment_info(workflow.add_attachment(
+        return t.attachment_info(attachments.add_attachment(
             ctx.udc.uow, ctx.udc.principal, CallId, FileName, ContentType, t.content_bytes(Content),
             visibility=dm.Visibility(str(Visibility))))
 
     @rpc(t.req(Integer64), t.req(Integer64), _returns=t.req(t.AttachmentData),
          _throws=[*CALL_FAULTS, f.AttachmentNotFound])
     def GetAttachment(ctx, CallId, AttachmentId):
-        attachment, content = workflow.get_attachment(ctx.udc.uow, ctx.udc.principal, CallId, AttachmentId)
+        attachment, content = attachments.get_attachment(ctx.udc.uow, ctx.udc.principal, CallId, AttachmentId)
         return t.AttachmentData(Attachment=t.attachment_info(attachment), Content=[content])
 
     @rpc(t.req(Integer64), t.req(Integer32), t.opt(Unicode, max_len=4000), t.opt(Unicode, max_len=200),
