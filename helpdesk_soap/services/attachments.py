@@ -34,6 +34,8 @@ def add_attachment(uow: UnitOfWork, principal: Principal, call_id: int, file_nam
     check_upload(content_type, len(content), max_bytes=settings.attachment_max_bytes,
                  allowed=settings.allowed_content_types)
     name = sanitize_file_name(xml_safe(file_name))
+    if not principal.role.is_staff:
+        open_call(uow, principal, call_id)  # no bytes are written for a call the caller cannot use
     sha256 = uow.files.put(content)
     uow.begin_write()
     if principal.role.is_staff:
