@@ -45,7 +45,7 @@ def add_attachment(uow: UnitOfWork, principal: Principal, call_id: int, file_nam
     else:
         if visibility is not Visibility.PUBLIC:
             raise InvalidArgument("Customers attach public files only.", field="Visibility")
-        call = open_call(uow, principal, call_id)
+        call, _ = open_call(uow, principal, call_id)
     attachment = uow.attachments.add(call.id, name, content_type, len(content), sha256, visibility,
                                      principal.login_name, now)
     call.record(Entry(EntryKind.HISTORY, f"Attachment added: {name} ({len(content)} bytes).",
