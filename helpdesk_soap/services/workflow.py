@@ -17,7 +17,7 @@ from ..domain.model import Call, Category, Entry, EntryKind, Principal, Stage, S
 from ..domain.request_types import REQUEST_TYPES, FieldRule
 from ..domain.text import xml_safe
 from .calls import _status, utcnow, visible_call
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retry_on_conflict
 
 #: Largest page of ListCalls and GetChangedCalls.
 MAX_PAGE = 100
@@ -143,15 +143,19 @@ def add_note(uow: UnitOfWork, principal: Principal, call_id: int, text: str,
         raise InvalidArgument(f"A note may have at most {MAX_NOTE} characters.", field="Text",
                               limit=MAX_NOTE)
     now = now or utcnow()
-    uow.begin_write()
-    call, status = open_call(uow, principal, call_id)
-    entry = Entry(EntryKind.HISTORY, text, principal.login_name, now)
-    call.record(entry)
-    uow.calls.save(call)
-    uow.calls.set_staff_unread(call.id, True)
-    uow.assignments.mark_all_unseen(call.id)
-    uow.commit()
-    return NoteAdded(entry, status)
+
+    def reply() -> NoteAdded:
+        uow.begin_write()
+        call, status = open_call(uow, principal, call_id)
+        entry = Entry(EntryKind.HISTORY, text, principal.login_name, now)
+        call.record(entry)
+        uow.calls.save(call)
+        uow.calls.set_staff_unread(call.id, True)
+        uow.assignments.mark_all_unseen(call.id)
+        uow.commit()
+        return NoteAdded(entry, status)
+
+    return retry_on_conflict(uow, reply)
 
 
 def open_call(uow: UnitOfWork, principal: Principal, call_id: int) -> tuple[Call, Status]:

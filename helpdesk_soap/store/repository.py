@@ -95,9 +95,15 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 class CallRepository:
     def __init__(self, session: Session):
         self.session = session
+        #: Set by the unit of work for a writing transaction: calls read are locked
+        #: (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write lock covers the whole file),
+        #: so writers of one call queue up instead of failing the optimistic check, and
+        #: every writer takes the call's row before any other row it changes.
+        self.lock_reads = False
 
     def get(self, call_id: int) -> Call | None:
-        row = self.session.get(CallRow, call_id)
+        row = self.session.get(CallRow, call_id, with_for_update=self.lock_reads or None,
+                               populate_existing=self.lock_reads)
         return _call_from_row(row) if row is not None else None
 
     def find_by_external_id(self, origin_customer_id: int, external_ticket_id: str) -> Call | None:
