@@ -25,7 +25,8 @@ from sqlalchemy import text
 
 from helpdesk_soap.domain.model import CallRequest, Category, EntryKind, Priority
 from helpdesk_soap.security import PasswordVerifier
-from helpdesk_soap.services import admin, auth, calls, staff
+from helpdesk_soap.domain.model import Role
+from helpdesk_soap.services import admin, auth, calls, staff, workflow
 from helpdesk_soap.store.devdata import generate
 from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.migrate import upgrade
@@ -102,9 +103,37 @@ def measure(factory, verifier, label: str, n: int) -> dict[str, dict[str, float]
         with uow() as u:
             staff.list_calls(u, staff.CallFilter(changed_since=since), None, 50)
 
+    # The customer side's listings, for the customer with the most calls (Zipf: at 1M calls
+    # about a tenth of them), with staff time recorded on some of its calls.
+    with uow() as u:
+        top_id, top_calls = u.session.execute(text(
+            "SELECT customer_id, count(*) FROM calls GROUP BY customer_id ORDER BY 2 DESC LIMIT 1")).one()
+        number = u.customers.get(top_id).number
+        admin.add_login(u, f"top-{label}", number, "bench-password")
+        print(f"largest customer: {top_calls:,} calls", file=sys.stderr)
+        ids = u.session.execute(text("SELECT id FROM calls WHERE customer_id = :c ORDER BY id DESC "
+                                     "LIMIT 200"), {"c": top_id}).scalars().all()
+        admin.add_login(u, f"tech-{label}", None, "bench-password", role=Role.STAFF)
+    for call_id in ids[::4]:
+        with uow() as u:
+            staff.record_time(u, call_id, 30, "bench", technician=f"tech-{label}", author="bench")
+    with uow() as u:
+        top = auth.authenticate(u, verifier, f"top-{label}", "bench-password")
+        recent = max(0, u.session.execute(text("SELECT value FROM change_counter")).scalar() - 2_000)
+
+    def overview(i):
+        with uow() as u:
+            workflow.list_calls(u, top, workflow.OverviewFilter(), None, 50)
+
+    def changes(i):
+        with uow() as u:
+            workflow.changed_calls(u, top, recent, 100)
+
     return {"CreateCall": timings(create, n), "GetCallData (20 entries)": timings(get, n),
             "SetSolutionAcceptance": timings(answer, n),
-            "staff ListCalls(ChangedSince=1 h ago)": timings(changed_since, n)}
+            "staff ListCalls(ChangedSince=1 h ago)": timings(changed_since, n),
+            "ListCalls, first page (largest customer)": timings(overview, n),
+            "GetChangedCalls (last 2,000 changes)": timings(changes, n)}
 
 
 def main(argv=None) -> None:
@@ -145,8 +174,7 @@ def main(argv=None) -> None:
     print(f"| operation (ms, {engine.dialect.name}) | p50 @ {args.small:,} | p99 @ {args.small:,} "
           f"| p50 @ {args.large:,} | p99 @ {args.large:,} | p50 ratio |")
     print("|---|---|---|---|---|---|")
-    for op in small:
-        s, g = small[op], large[op]
+    for (op, s), g in zip(small.items(), large.values()):
         print(f"| {op} | {s['p50']:.2f} | {s['p99']:.2f} | {g['p50']:.2f} | {g['p99']:.2f} "
               f"| {g['p50'] / s['p50']:.2f}x |")
 
