@@ -21,6 +21,7 @@ from ..services.unit_of_work import UnitOfWork
 from ..store.engine import make_engine, make_session_factory
 from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
+from .fastpath import FastPath
 from .faults import HelpdeskSoap11, to_fault
 from .service import HelpdeskService
 from .staff_service import StaffService
@@ -115,12 +116,18 @@ def applications(runtime: Runtime | None) -> dict[str, GatewayApplication]:
             "/staff": make(StaffService, "Staff", STAFF_SIDE, False)}
 
 
-def _endpoint(application: GatewayApplication) -> Endpoint:
+#: Operations served by the fast codec (fastpath.py), per path; the rest go through Spyne.
+FAST_OPERATIONS = {"/helpdesk": ("Login", "Logout", "CreateCall", "GetCallData",
+                                 "SetSolutionAcceptance")}
+
+
+def _endpoint(application: GatewayApplication, fast: tuple[str, ...] = ()) -> Endpoint:
     # Wrapping in the WSGI server first matters: it sets the binding's HTTP
     # transport, which a bare Application publishes as "noconn://null.spyne".
     server = WsgiApplication(application)
     operations = frozenset(name for service in application.services for name in service.public_methods)
-    return Endpoint(server, build_wsdl(application), operations)
+    return Endpoint(server, build_wsdl(application), operations,
+                    FastPath(application, fast) if fast else None)
 
 
 def contract_documents() -> dict[str, bytes]:
@@ -128,7 +135,9 @@ def contract_documents() -> dict[str, bytes]:
     return {path: _endpoint(app).wsdl for path, app in applications(None).items()}
 
 
-def create_app(config: Config) -> Gateway:
+def create_app(config: Config, fast: bool = True) -> Gateway:
+    """The gateway; ``fast=False`` serves every operation through Spyne alone (for tests
+    that compare the two, and to measure the difference)."""
     pool = dict(pool_size=config.db_pool_size, max_overflow=config.db_max_overflow,
                 pool_recycle=config.db_pool_recycle, busy_timeout_ms=config.sqlite_busy_timeout_ms)
     engines = [make_engine(config.database_url, **pool)]
@@ -142,5 +151,6 @@ def create_app(config: Config) -> Gateway:
         for engine in engines:
             engine.dispose()
 
-    return Gateway({path: _endpoint(app) for path, app in applications(runtime).items()},
+    return Gateway({path: _endpoint(app, FAST_OPERATIONS.get(path, ()) if fast else ())
+                    for path, app in applications(runtime).items()},
                    max_request_bytes=config.max_request_bytes, on_close=close)

@@ -61,6 +61,13 @@ def read_body(environ, limit: int) -> bytes:
 def check_envelope(body: bytes, operations: frozenset[str], namespace: str,
                    soap_action: str | None) -> str:
     """Check a SOAP 1.1 request; return the name of the operation it calls."""
+    return inspect_envelope(body, operations, namespace, soap_action)[0]
+
+
+def inspect_envelope(body: bytes, operations: frozenset[str], namespace: str,
+                     soap_action: str | None) -> tuple[str, etree._Element, etree._Element]:
+    """Check a SOAP 1.1 request; return the operation's name, the parsed envelope and the
+    operation's element, so that nothing needs to parse the body again."""
     if not body.strip():
         raise Rejected("Client.MalformedRequest", "The request has no body.")
     try:
@@ -96,4 +103,4 @@ def check_envelope(body: bytes, operations: frozenset[str], namespace: str,
             raise Rejected("Client.SoapActionMismatch",
                            f"The SOAPAction {action!r} does not name the operation in the Body "
                            f"({qname.localname}).", field="SOAPAction")
-    return qname.localname
+    return qname.localname, root, children[0]
