@@ -44,6 +44,8 @@ class Config:
     db_pool_recycle: int = 1800
     #: SQLite: how long a request waits for a lock before it answers Server.Unavailable.
     sqlite_busy_timeout_ms: int = 10_000
+    #: How long a worker keeps the settings and statuses it read (0: read them every time).
+    reference_cache_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
@@ -53,7 +55,7 @@ class Config:
                           ("auth_cache_seconds", float), ("log_level", str),
                           ("database_replica_url", str), ("db_pool_size", int),
                           ("db_max_overflow", int), ("db_pool_recycle", int),
-                          ("sqlite_busy_timeout_ms", int)):
+                          ("sqlite_busy_timeout_ms", int), ("reference_cache_seconds", float)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:

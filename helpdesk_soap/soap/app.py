@@ -18,6 +18,7 @@ from ..domain.model import Principal, Role
 from ..security import PasswordVerifier
 from ..services import auth
 from ..services.unit_of_work import UnitOfWork
+from ..store.cache import ReferenceCache
 from ..store.engine import make_engine, make_session_factory
 from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
@@ -37,9 +38,11 @@ class Runtime:
     session_factory: sessionmaker[Session]
     verifier: PasswordVerifier
     replica_session_factory: sessionmaker[Session] | None = None
+    #: Settings and statuses, kept per worker for a few seconds (see store/cache.py).
+    reference_cache: ReferenceCache | None = None
 
     def unit_of_work(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
+        return SqlUnitOfWork(self.session_factory, self.reference_cache)
 
     def replica_unit_of_work(self) -> UnitOfWork | None:
         if self.replica_session_factory is None:
@@ -145,7 +148,8 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
         engines.append(make_engine(config.database_replica_url, **pool))
     runtime = Runtime(make_session_factory(engines[0]),
                       PasswordVerifier(ttl=config.auth_cache_seconds),
-                      make_session_factory(engines[1]) if len(engines) > 1 else None)
+                      make_session_factory(engines[1]) if len(engines) > 1 else None,
+                      ReferenceCache(config.reference_cache_seconds))
 
     def close() -> None:
         for engine in engines:

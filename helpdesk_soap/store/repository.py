@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import base64
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,12 @@ from .models import (AssignmentRow, CallRow, CustomerRow, EntryRow, LoginRow, Or
 # Columns copied one-to-one between Call and CallRow.
 _CALL_COLUMNS = [c.key for c in CallRow.__table__.columns if c.key not in ("id", "version")]
 _ENUMS = {"priority": Priority, "category": Category, "solution_state": SolutionState}
+
+
+_CALLS = CallRow.__table__
+# Built once: a Core statement skips the ORM's identity map and attribute
+# instrumentation, and SQLAlchemy caches its compiled form.
+_CALL_BY_ID = select(_CALLS).where(_CALLS.c.id == bindparam("call_id"))
 
 
 def _call_from_row(row: CallRow) -> Call:
@@ -74,7 +80,7 @@ class CallRepository:
         self.session = session
 
     def get(self, call_id: int) -> Call | None:
-        row = self.session.get(CallRow, call_id)
+        row = self.session.execute(_CALL_BY_ID, {"call_id": call_id}).first()
         return _call_from_row(row) if row is not None else None
 
     def find_by_external_id(self, origin_customer_id: int, external_ticket_id: str) -> Call | None:
@@ -142,16 +148,25 @@ class CallRepository:
         call.new_entries.clear()
 
     def entries(self, call_id: int, visibility: Visibility | None = None) -> list[Entry]:
-        stmt = select(EntryRow.id, EntryRow.kind, EntryRow.visibility, EntryRow.contact_type,
-                      EntryRow.author, EntryRow.text, EntryRow.path, EntryRow.created_at
-                      ).where(EntryRow.call_id == call_id).order_by(EntryRow.id)
-        if visibility is not None:
-            stmt = stmt.where(EntryRow.visibility == visibility.value)
-        return [Entry(kind=EntryKind(r.kind), text=r.text, author=r.author,
-                      created_at=r.created_at, visibility=Visibility(r.visibility),
-                      contact_type=ContactType(r.contact_type) if r.contact_type else None,
+        if visibility is None:
+            rows = self.session.execute(_ENTRIES, {"call_id": call_id})
+        else:
+            rows = self.session.execute(_ENTRIES_VISIBLE, {"call_id": call_id,
+                                                          "visibility": visibility.value})
+        kinds, visibilities, contacts = EntryKind, Visibility, ContactType
+        return [Entry(kind=kinds(r.kind), text=r.text, author=r.author,
+                      created_at=r.created_at, visibility=visibilities(r.visibility),
+                      contact_type=contacts(r.contact_type) if r.contact_type else None,
                       path=r.path, id=r.id)
-                for r in self.session.execute(stmt)]
+                for r in rows]
+
+
+_ENTRIES = (select(EntryRow.id, EntryRow.kind, EntryRow.visibility, EntryRow.contact_type,
+                   EntryRow.author, EntryRow.text, EntryRow.path, EntryRow.created_at)
+            .where(EntryRow.call_id == bindparam("call_id")).order_by(EntryRow.id))
+_ENTRIES_VISIBLE = _ENTRIES.where(EntryRow.visibility == bindparam("visibility"))
+_CUSTOMER_BY_ID = select(CustomerRow.id, CustomerRow.number, CustomerRow.name).where(
+    CustomerRow.id == bindparam("id"))
 
 
 class CustomerRepository:
@@ -163,7 +178,7 @@ class CustomerRepository:
         return Customer(row.id, row.number, row.name) if row is not None else None
 
     def get(self, customer_id: int) -> Customer | None:
-        return self._customer(self.session.get(CustomerRow, customer_id))
+        return self._customer(self.session.execute(_CUSTOMER_BY_ID, {"id": customer_id}).first())
 
     def by_number(self, number: str) -> Customer | None:
         return self._customer(self.session.scalars(
@@ -180,6 +195,10 @@ class CustomerRepository:
                 self.session.scalars(select(CustomerRow).order_by(CustomerRow.number))]
 
 
+_STATUS_BY_CODE = select(StatusRow.code, StatusRow.name, StatusRow.stage, StatusRow.result_visible,
+                         StatusRow.is_final).where(StatusRow.code == bindparam("code"))
+
+
 class StatusRepository:
     def __init__(self, session: Session):
         self.session = session
@@ -189,7 +208,7 @@ class StatusRepository:
         return Status(row.code, row.name, Stage(row.stage), row.result_visible, row.is_final)
 
     def get(self, code: str) -> Status | None:
-        row = self.session.get(StatusRow, code)
+        row = self.session.execute(_STATUS_BY_CODE, {"code": code}).first()
         return self._status(row) if row is not None else None
 
     def list(self) -> list[Status]:
@@ -210,44 +229,59 @@ class LoginRecord:
     email: str | None = None
 
 
+#: Whether the login's customer's portal, or its organisation's, is switched off: read in
+#: the same query as the login, so authenticating costs one round trip (see PortalRepository).
+_PORTAL_OFF = exists().where(
+    PortalRow.active.is_(False),
+    or_(PortalRow.customer_id == LoginRow.customer_id,
+        and_(CustomerRow.organisation_id.is_not(None),
+             PortalRow.organisation_id == CustomerRow.organisation_id))).label("portal_off")
+_LOGINS = (select(LoginRow.id, LoginRow.name, LoginRow.customer_id, LoginRow.can_set_service_level,
+                  LoginRow.role, LoginRow.password_hash, LoginRow.active, LoginRow.locked_until,
+                  LoginRow.email, CustomerRow.organisation_id, _PORTAL_OFF)
+           .select_from(LoginRow).outerjoin(CustomerRow, CustomerRow.id == LoginRow.customer_id))
+_LOGIN_BY_NAME = _LOGINS.where(LoginRow.name == bindparam("name"))
+_LOGIN_BY_ID = _LOGINS.where(LoginRow.id == bindparam("id"))
+_PORTAL_HINTS = "helpdesk_portal_off"
+
+
 class LoginRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def _record(self, row: LoginRow | None) -> LoginRecord | None:
+    def _record(self, row) -> LoginRecord | None:
         if row is None:
             return None
         visible: frozenset[int] = frozenset()
         org = None
         if row.customer_id is not None:
-            org = self.session.scalar(select(CustomerRow.organisation_id)
-                                      .where(CustomerRow.id == row.customer_id))
+            org = row.organisation_id
             visible = frozenset(self.session.scalars(
                 select(CustomerRow.id).where(CustomerRow.organisation_id == org))) if org else \
                 frozenset({row.customer_id})
+            self.session.info.setdefault(_PORTAL_HINTS, {})[(row.customer_id, org)] = bool(row.portal_off)
         principal = Principal(row.id, row.name, row.customer_id, row.can_set_service_level,
                               Role(row.role), visible, org)
         return LoginRecord(principal, row.password_hash, row.active, row.locked_until, row.email)
 
     def by_name(self, name: str) -> LoginRecord | None:
-        return self._record(self.session.scalars(select(LoginRow).where(LoginRow.name == name)).one_or_none())
+        return self._record(self.session.execute(_LOGIN_BY_NAME, {"name": name}).one_or_none())
 
     def by_identifier(self, identifier: str) -> LoginRecord | None:
         """A login by its name, else its e-mail address (case-insensitive), else its
         customer's number where that customer has exactly one active login."""
-        row = self.session.scalars(select(LoginRow).where(LoginRow.name == identifier)).one_or_none()
+        row = self.session.execute(_LOGIN_BY_NAME, {"name": identifier}).one_or_none()
         if row is None and "@" in identifier:
-            row = self.session.scalars(select(LoginRow).where(
+            row = self.session.execute(_LOGINS.where(
                 LoginRow.email == identifier.strip().lower())).one_or_none()
         if row is None:
-            rows = self.session.scalars(
-                select(LoginRow).join(CustomerRow, CustomerRow.id == LoginRow.customer_id)
-                .where(CustomerRow.number == identifier, LoginRow.active.is_(True)).limit(2)).all()
+            rows = self.session.execute(
+                _LOGINS.where(CustomerRow.number == identifier, LoginRow.active.is_(True)).limit(2)).all()
             row = rows[0] if len(rows) == 1 else None
         return self._record(row)
 
     def by_id(self, login_id: int) -> LoginRecord | None:
-        return self._record(self.session.get(LoginRow, login_id))
+        return self._record(self.session.execute(_LOGIN_BY_ID, {"id": login_id}).one_or_none())
 
     def add(self, name: str, customer_id: int | None, password_hash: str, can_set_service_level: bool,
             role: Role = Role.INTEGRATION, email: str | None = None) -> int:
@@ -282,7 +316,11 @@ class LoginRepository:
                              .values(failed_logins=0, locked_until=None))
 
     def list(self) -> list[LoginRecord]:
-        return [self._record(r) for r in self.session.scalars(select(LoginRow).order_by(LoginRow.name))]
+        return [self._record(r) for r in self.session.execute(_LOGINS.order_by(LoginRow.name))]
+
+
+_SESSION_BY_HASH = select(SessionRow.login_id, SessionRow.expires_at).where(
+    SessionRow.token_hash == bindparam("hash"))
 
 
 class SessionRepository:
@@ -295,7 +333,7 @@ class SessionRepository:
         self.session.flush()
 
     def get(self, token_hash: str) -> tuple[int, datetime] | None:
-        row = self.session.get(SessionRow, token_hash)
+        row = self.session.execute(_SESSION_BY_HASH, {"hash": token_hash}).first()
         return (row.login_id, row.expires_at) if row is not None else None
 
     def renew(self, token_hash: str, expires_at: datetime) -> None:
@@ -329,6 +367,7 @@ class OrganisationRepository:
         return row.id
 
     def assign_customer(self, customer_id: int, organisation_id: int | None) -> None:
+        self.session.info.pop(_PORTAL_HINTS, None)
         self.session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
                              .values(organisation_id=organisation_id))
 
@@ -341,7 +380,14 @@ class PortalRepository:
         self.session = session
 
     def inactive_for(self, customer_id: int, organisation_id: int | None) -> bool:
-        """True if the customer's own portal or its organisation's portal is switched off."""
+        """True if the customer's own portal or its organisation's portal is switched off.
+
+        Authentication read this with the login, in the same unit of work: that answer
+        is used (one query fewer per request) unless this unit of work changed a portal
+        or an organisation since."""
+        hint = self.session.info.get(_PORTAL_HINTS, {}).get((customer_id, organisation_id))
+        if hint is not None:
+            return hint
         owner = PortalRow.customer_id == customer_id
         if organisation_id is not None:
             owner = or_(owner, PortalRow.organisation_id == organisation_id)
@@ -350,6 +396,7 @@ class PortalRepository:
 
     def set(self, *, customer_id: int | None = None, organisation_id: int | None = None,
             active: bool, now: datetime) -> None:
+        self.session.info.pop(_PORTAL_HINTS, None)
         column = PortalRow.customer_id if customer_id is not None else PortalRow.organisation_id
         owner = customer_id if customer_id is not None else organisation_id
         row = self.session.scalars(select(PortalRow).where(column == owner)).one_or_none()

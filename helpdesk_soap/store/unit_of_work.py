@@ -7,14 +7,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
+from .cache import CachedSettings, CachedStatuses, ReferenceCache
 from .repository import (AssignmentRepository, CallRepository, CustomerRepository, LoginRepository,
                          OrganisationRepository, PortalRepository, SessionRepository,
                          SettingsRepository, StatusRepository)
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]):
+    def __init__(self, session_factory: sessionmaker[Session], cache: ReferenceCache | None = None):
         self._factory = session_factory
+        self._cache = cache
         self.session: Session | None = None
         self._writing = False
 
@@ -29,6 +31,9 @@ class SqlUnitOfWork:
         self.organisations = OrganisationRepository(session)
         self.portals = PortalRepository(session)
         self.assignments = AssignmentRepository(session)
+        if self._cache is not None:
+            self.settings = CachedSettings(self.settings, self._cache)
+            self.statuses = CachedStatuses(self.statuses, self._cache)
         self._writing = False
         return self
 
