@@ -28,6 +28,12 @@ _CALLS = CallRow.__table__
 # Built once: a Core statement skips the ORM's identity map and attribute
 # instrumentation, and SQLAlchemy caches its compiled form.
 _CALL_BY_ID = select(_CALLS).where(_CALLS.c.id == bindparam("call_id"))
+_INSERT_CALL = insert(_CALLS).returning(_CALLS.c.id)
+_SAVE_CALL = (update(_CALLS)
+              .where(_CALLS.c.id == bindparam("w_id"), _CALLS.c.version == bindparam("w_version"))
+              .values({name: bindparam(f"v_{name}") for name in
+                       [c.key for c in _CALLS.columns if c.key != "id"]}))
+_INSERT_ENTRY = insert(EntryRow.__table__)
 
 
 def _call_from_row(row: CallRow) -> Call:
@@ -90,21 +96,18 @@ class CallRepository:
         return _call_from_row(row) if row is not None else None
 
     def add(self, call: Call) -> None:
-        row = CallRow(version=1, **_call_values(call))
-        self.session.add(row)
         try:
-            self.session.flush()
+            call_id = self.session.execute(_INSERT_CALL, {**_call_values(call), "version": 1}).scalar_one()
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
-        call.id, call.version = row.id, 1
+        call.id, call.version = call_id, 1
         self._insert_entries(call)
 
     def save(self, call: Call) -> None:
         """Write the call back if nobody changed it since it was read (optimistic lock)."""
-        result = self.session.execute(
-            update(CallRow)
-            .where(CallRow.id == call.id, CallRow.version == call.version)
-            .values(version=call.version + 1, **_call_values(call)))
+        params = {f"v_{name}": value for name, value in _call_values(call).items()}
+        result = self.session.execute(_SAVE_CALL, {**params, "w_id": call.id, "w_version": call.version,
+                                                   "v_version": call.version + 1})
         if result.rowcount != 1:
             raise Conflict(f"call {call.id} changed concurrently")
         call.version += 1
@@ -140,7 +143,7 @@ class CallRepository:
     def _insert_entries(self, call: Call) -> None:
         if not call.new_entries:
             return
-        self.session.execute(insert(EntryRow), [
+        self.session.execute(_INSERT_ENTRY, [
             {"call_id": call.id, "kind": e.kind.value, "visibility": e.visibility.value,
              "contact_type": e.contact_type.value if e.contact_type else None,
              "author": e.author, "text": e.text, "path": e.path, "created_at": e.created_at}
