@@ -28,12 +28,20 @@ _CALLS = CallRow.__table__
 # Built once: a Core statement skips the ORM's identity map and attribute
 # instrumentation, and SQLAlchemy caches its compiled form.
 _CALL_BY_ID = select(_CALLS).where(_CALLS.c.id == bindparam("call_id"))
+_CALL_BY_EXTERNAL_ID = select(_CALLS).where(_CALLS.c.origin_customer_id == bindparam("origin"),
+                                            _CALLS.c.external_ticket_id == bindparam("external"))
 _INSERT_CALL = insert(_CALLS).returning(_CALLS.c.id)
 _SAVE_CALL = (update(_CALLS)
               .where(_CALLS.c.id == bindparam("w_id"), _CALLS.c.version == bindparam("w_version"))
               .values({name: bindparam(f"v_{name}") for name in
                        [c.key for c in _CALLS.columns if c.key != "id"]}))
 _INSERT_ENTRY = insert(EntryRow.__table__)
+
+
+def _core(session: Session, statement, params):
+    """Run a Core statement on the session's connection (and transaction), without the
+    ORM's per-execution bookkeeping, which a plain table statement does not need."""
+    return session.connection().execute(statement, params)
 
 
 def _call_from_row(row: CallRow) -> Call:
@@ -86,18 +94,17 @@ class CallRepository:
         self.session = session
 
     def get(self, call_id: int) -> Call | None:
-        row = self.session.execute(_CALL_BY_ID, {"call_id": call_id}).first()
+        row = _core(self.session, _CALL_BY_ID, {"call_id": call_id}).first()
         return _call_from_row(row) if row is not None else None
 
     def find_by_external_id(self, origin_customer_id: int, external_ticket_id: str) -> Call | None:
-        row = self.session.scalars(select(CallRow).where(
-            CallRow.origin_customer_id == origin_customer_id,
-            CallRow.external_ticket_id == external_ticket_id)).one_or_none()
+        row = _core(self.session, _CALL_BY_EXTERNAL_ID, {"origin": origin_customer_id,
+                                                       "external": external_ticket_id}).one_or_none()
         return _call_from_row(row) if row is not None else None
 
     def add(self, call: Call) -> None:
         try:
-            call_id = self.session.execute(_INSERT_CALL, {**_call_values(call), "version": 1}).scalar_one()
+            call_id = _core(self.session, _INSERT_CALL, {**_call_values(call), "version": 1}).scalar_one()
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
         call.id, call.version = call_id, 1
@@ -106,7 +113,7 @@ class CallRepository:
     def save(self, call: Call) -> None:
         """Write the call back if nobody changed it since it was read (optimistic lock)."""
         params = {f"v_{name}": value for name, value in _call_values(call).items()}
-        result = self.session.execute(_SAVE_CALL, {**params, "w_id": call.id, "w_version": call.version,
+        result = _core(self.session, _SAVE_CALL, {**params, "w_id": call.id, "w_version": call.version,
                                                    "v_version": call.version + 1})
         if result.rowcount != 1:
             raise Conflict(f"call {call.id} changed concurrently")
@@ -143,7 +150,7 @@ class CallRepository:
     def _insert_entries(self, call: Call) -> None:
         if not call.new_entries:
             return
-        self.session.execute(_INSERT_ENTRY, [
+        _core(self.session, _INSERT_ENTRY, [
             {"call_id": call.id, "kind": e.kind.value, "visibility": e.visibility.value,
              "contact_type": e.contact_type.value if e.contact_type else None,
              "author": e.author, "text": e.text, "path": e.path, "created_at": e.created_at}
@@ -152,9 +159,9 @@ class CallRepository:
 
     def entries(self, call_id: int, visibility: Visibility | None = None) -> list[Entry]:
         if visibility is None:
-            rows = self.session.execute(_ENTRIES, {"call_id": call_id})
+            rows = _core(self.session, _ENTRIES, {"call_id": call_id})
         else:
-            rows = self.session.execute(_ENTRIES_VISIBLE, {"call_id": call_id,
+            rows = _core(self.session, _ENTRIES_VISIBLE, {"call_id": call_id,
                                                           "visibility": visibility.value})
         kinds, visibilities, contacts = EntryKind, Visibility, ContactType
         return [Entry(kind=kinds(r.kind), text=r.text, author=r.author,
@@ -170,6 +177,8 @@ _ENTRIES = (select(EntryRow.id, EntryRow.kind, EntryRow.visibility, EntryRow.con
 _ENTRIES_VISIBLE = _ENTRIES.where(EntryRow.visibility == bindparam("visibility"))
 _CUSTOMER_BY_ID = select(CustomerRow.id, CustomerRow.number, CustomerRow.name).where(
     CustomerRow.id == bindparam("id"))
+_CUSTOMER_BY_NUMBER = select(CustomerRow.id, CustomerRow.number, CustomerRow.name).where(
+    CustomerRow.number == bindparam("number"))
 
 
 class CustomerRepository:
@@ -181,11 +190,10 @@ class CustomerRepository:
         return Customer(row.id, row.number, row.name) if row is not None else None
 
     def get(self, customer_id: int) -> Customer | None:
-        return self._customer(self.session.execute(_CUSTOMER_BY_ID, {"id": customer_id}).first())
+        return self._customer(_core(self.session, _CUSTOMER_BY_ID, {"id": customer_id}).first())
 
     def by_number(self, number: str) -> Customer | None:
-        return self._customer(self.session.scalars(
-            select(CustomerRow).where(CustomerRow.number == number)).one_or_none())
+        return self._customer(_core(self.session, _CUSTOMER_BY_NUMBER, {"number": number}).one_or_none())
 
     def add(self, number: str, name: str) -> Customer:
         row = CustomerRow(number=number, name=name, created_at=datetime.now(UTC))
@@ -211,7 +219,7 @@ class StatusRepository:
         return Status(row.code, row.name, Stage(row.stage), row.result_visible, row.is_final)
 
     def get(self, code: str) -> Status | None:
-        row = self.session.execute(_STATUS_BY_CODE, {"code": code}).first()
+        row = _core(self.session, _STATUS_BY_CODE, {"code": code}).first()
         return self._status(row) if row is not None else None
 
     def list(self) -> list[Status]:
@@ -268,12 +276,12 @@ class LoginRepository:
         return LoginRecord(principal, row.password_hash, row.active, row.locked_until, row.email)
 
     def by_name(self, name: str) -> LoginRecord | None:
-        return self._record(self.session.execute(_LOGIN_BY_NAME, {"name": name}).one_or_none())
+        return self._record(_core(self.session, _LOGIN_BY_NAME, {"name": name}).one_or_none())
 
     def by_identifier(self, identifier: str) -> LoginRecord | None:
         """A login by its name, else its e-mail address (case-insensitive), else its
         customer's number where that customer has exactly one active login."""
-        row = self.session.execute(_LOGIN_BY_NAME, {"name": identifier}).one_or_none()
+        row = _core(self.session, _LOGIN_BY_NAME, {"name": identifier}).one_or_none()
         if row is None and "@" in identifier:
             row = self.session.execute(_LOGINS.where(
                 LoginRow.email == identifier.strip().lower())).one_or_none()
@@ -284,7 +292,7 @@ class LoginRepository:
         return self._record(row)
 
     def by_id(self, login_id: int) -> LoginRecord | None:
-        return self._record(self.session.execute(_LOGIN_BY_ID, {"id": login_id}).one_or_none())
+        return self._record(_core(self.session, _LOGIN_BY_ID, {"id": login_id}).one_or_none())
 
     def add(self, name: str, customer_id: int | None, password_hash: str, can_set_service_level: bool,
             role: Role = Role.INTEGRATION, email: str | None = None) -> int:
@@ -336,7 +344,7 @@ class SessionRepository:
         self.session.flush()
 
     def get(self, token_hash: str) -> tuple[int, datetime] | None:
-        row = self.session.execute(_SESSION_BY_HASH, {"hash": token_hash}).first()
+        row = _core(self.session, _SESSION_BY_HASH, {"hash": token_hash}).first()
         return (row.login_id, row.expires_at) if row is not None else None
 
     def renew(self, token_hash: str, expires_at: datetime) -> None:
