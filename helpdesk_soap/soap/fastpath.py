@@ -45,7 +45,8 @@ PREFIX = "soap11env"  # what Spyne's Soap11 writes
 _HEADER = f"{{{SOAP_ENV}}}Header"
 _HEADERS = [("Content-Type", "text/xml; charset=utf-8")]
 
-Writer = Callable[[etree._Element, object], None]
+#: Appends the serialised element for one value to a list of text parts.
+Writer = Callable[[list, object], None]
 
 
 class Unsupported(Exception):
@@ -87,52 +88,73 @@ def _text(cls, proto) -> Callable[[object], str]:
     if issubclass(cls, EnumBase):
         return str
     if issubclass(cls, SimpleModel):
-        return lambda value: proto.to_unicode(cls, value)
+        handler = proto._to_unicode_handlers[cls]  # what proto.to_unicode would pick
+        return lambda value: handler(cls, value)
     raise Unsupported(cls)
 
 
-def compile_writer(cls, proto, namespace: str) -> Writer:
-    """A function writing one element named ``tag`` of type ``cls`` under ``parent``."""
+def escape(text: str) -> str:
+    """Character data as lxml serialises it (the answers must be byte-identical)."""
+    if "&" in text or "<" in text or ">" in text or "\r" in text:
+        text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\r", "&#13;"))
+    return text
+
+
+def compile_writer(cls, proto, namespace: str, name: str) -> Writer:
+    """A function writing the element ``tns:name`` holding a value of type ``cls``.
+
+    Text is built directly, not through lxml elements: about three times faster
+    for a 25-entry GetCallData. Empty elements are written as lxml writes them."""
     if cls.get_namespace() not in (namespace, None) and not issubclass(cls, SimpleModel):
         raise Unsupported(cls)
+    open_tag, close_tag, empty_tag = f"<tns:{name}>", f"</tns:{name}>", f"<tns:{name}/>"
     if issubclass(cls, Array):
         ((item_name, item_cls),) = cls._type_info.items()
-        item_tag = f"{{{namespace}}}{item_cls.Attributes.sub_name or item_name}"
-        item = compile_writer(item_cls, proto, namespace)
+        item = compile_writer(item_cls, proto, namespace, item_cls.Attributes.sub_name or item_name)
 
-        def write_array(parent, tag, value):
-            element = etree.SubElement(parent, tag)
-            for entry in value or ():
-                item(element, item_tag, entry)
+        def write_array(out, value):
+            if not value:
+                out.append(empty_tag)
+                return
+            out.append(open_tag)
+            for entry in value:
+                item(out, entry)
+            out.append(close_tag)
         return write_array
     if issubclass(cls, ComplexModelBase):
         members = []
-        for name, field in cls.get_flat_type_info(cls).items():
+        for field_name, field in cls.get_flat_type_info(cls).items():
             attrs = field.Attributes
             if getattr(attrs, "exc", False) or (attrs.sub_ns not in (None, namespace)):
                 raise Unsupported(field)
-            tag = f"{{{namespace}}}{attrs.sub_name or name}"
-            members.append((name, tag, compile_writer(field, proto, namespace),
-                            attrs.max_occurs > 1, attrs.min_occurs > 0, field))
+            members.append((field_name, compile_writer(field, proto, namespace,
+                                                       attrs.sub_name or field_name),
+                            attrs.max_occurs > 1, attrs.min_occurs > 0))
 
-        def write_complex(parent, tag, value):
-            element = etree.SubElement(parent, tag)
-            for name, sub_tag, write, many, required, field in members:
-                sub = getattr(value, name, None)
+        def write_complex(out, value):
+            start = len(out)
+            out.append(open_tag)
+            for field_name, write, many, required in members:
+                sub = getattr(value, field_name, None)
                 if sub is None:
-                    if required:  # whatever Spyne writes for a missing required value
-                        proto.to_parent(None, field, None, element, namespace, sub_tag.split("}")[1])
+                    if required:
+                        raise Unsupported(f"{field_name} is required but None")
                     continue
                 if many:
                     for one in sub:
-                        write(element, sub_tag, one)
+                        write(out, one)
                 else:
-                    write(element, sub_tag, sub)
+                    write(out, sub)
+            if len(out) == start + 1:
+                out[start] = empty_tag
+            else:
+                out.append(close_tag)
         return write_complex
     text = _text(cls, proto)
 
-    def write_simple(parent, tag, value):
-        etree.SubElement(parent, tag).text = text(value)
+    def write_simple(out, value):
+        out.append(open_tag + escape(text(value)) + close_tag)
     return write_simple
 
 
@@ -140,15 +162,14 @@ class _Operation:
     def __init__(self, descriptor, proto, namespace: str):
         self.descriptor = descriptor
         out = descriptor.out_message
-        self.response_tag = f"{{{namespace}}}{out.get_type_name()}"
+        self.response_name = out.get_type_name()
         fields = list(out._type_info.items())
         if len(fields) > 1:
             raise Unsupported(out)
         self.result = None
         if fields:
             name, cls = fields[0]
-            self.result = (f"{{{namespace}}}{cls.Attributes.sub_name or name}",
-                           compile_writer(cls, proto, namespace))
+            self.result = compile_writer(cls, proto, namespace, cls.Attributes.sub_name or name)
         self.headers = [(f"{{{h.get_namespace()}}}{h.get_type_name()}", h)
                         for h in descriptor.in_header or ()]
 
@@ -161,6 +182,10 @@ class FastPath:
         self.namespace = app.tns
         self.schema = app.in_protocol.validation_schema
         self.proto = app.out_protocol
+        # What lxml writes before and after the Body's content, as Spyne's envelope has it.
+        self._head = (f"<?xml version='1.0' encoding='UTF-8'?>\n<{PREFIX}:Envelope "
+                      f'xmlns:{PREFIX}="{SOAP_ENV}" xmlns:tns="{self.namespace}"><{PREFIX}:Body>')
+        self._tail = f"</{PREFIX}:Body></{PREFIX}:Envelope>"
         self.ops: dict[str, _Operation] = {}
         methods = {d.name: d for s in app.services for d in s.public_methods.values()}
         for name in operations:
@@ -186,12 +211,28 @@ class FastPath:
         except Exception:  # pragma: no cover - call_wrapper maps everything to a Fault
             log.exception("request failed in the fast path")
             return self._fault(InternalError(), start_response)
-        env = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={PREFIX: SOAP_ENV, "tns": self.namespace})
-        response = etree.SubElement(etree.SubElement(env, f"{{{SOAP_ENV}}}Body"), op.response_tag)
+        out = [self._head]
         if op.result is not None and result is not None:
-            tag, write = op.result
-            write(response, tag, result)
-        return self._respond("200 OK", env, start_response)
+            out.append(f"<tns:{op.response_name}>")
+            try:
+                op.result(out, result)
+            except Unsupported:  # a value Spyne writes its own way: let it (never seen so far)
+                return self._respond("200 OK", self._spyne_envelope(op, result), start_response)
+            out.append(f"</tns:{op.response_name}>")
+        else:
+            out.append(f"<tns:{op.response_name}/>")
+        out.append(self._tail)
+        body = "".join(out).encode("utf-8")
+        start_response("200 OK", [*_HEADERS, ("Content-Length", str(len(body)))])
+        return [body]
+
+    def _spyne_envelope(self, op: _Operation, result):
+        env = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={PREFIX: SOAP_ENV, "tns": self.namespace})
+        response = etree.SubElement(etree.SubElement(env, f"{{{SOAP_ENV}}}Body"),
+                                    f"{{{self.namespace}}}{op.response_name}")
+        (name, cls), = op.descriptor.out_message._type_info.items()
+        self.proto.to_parent(None, cls, result, response, self.namespace, name)
+        return env
 
     def _decode(self, ctx: _Context, op: _Operation, root, element) -> None:
         proto = self.app.in_protocol

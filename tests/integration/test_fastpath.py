@@ -36,7 +36,7 @@ def call_id(uow_factory, seeded):
             description="Ünïcödé 😀", components=("PBX", "Trunk"))).call.id
     for k in range(3):
         with uow_factory() as uow:
-            staff.add_entry(uow, cid, EntryKind.HISTORY, f"note {k} <b>", author="tech")
+            staff.add_entry(uow, cid, EntryKind.HISTORY, f"note {k} <b> &amp; > \r\n\t ]]> \"q\" 'a'", author="tech")
     with uow_factory() as uow:
         staff.add_entry(uow, cid, EntryKind.CONTACT, "called", author="tech",
                         contact_type=ContactType.PHONE, path="c/1")
