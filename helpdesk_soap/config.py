@@ -44,8 +44,9 @@ class Config:
     db_pool_recycle: int = 1800
     #: SQLite: how long a request waits for a lock before it answers Server.Unavailable.
     sqlite_busy_timeout_ms: int = 10_000
-    #: How long a worker keeps the settings and statuses it read (0: read them every time).
-    reference_cache_seconds: float = 5.0
+    #: How long a worker may keep the settings and statuses it read (0, the default: read
+    #: them on every request, so a change shows at once).
+    reference_cache_seconds: float = 0.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:

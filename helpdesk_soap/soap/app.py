@@ -38,7 +38,7 @@ class Runtime:
     session_factory: sessionmaker[Session]
     verifier: PasswordVerifier
     replica_session_factory: sessionmaker[Session] | None = None
-    #: Settings and statuses, kept per worker for a few seconds (see store/cache.py).
+    #: Settings and statuses kept per worker for a while, if configured (see store/cache.py).
     reference_cache: ReferenceCache | None = None
 
     def unit_of_work(self) -> UnitOfWork:
@@ -149,7 +149,8 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
     runtime = Runtime(make_session_factory(engines[0]),
                       PasswordVerifier(ttl=config.auth_cache_seconds),
                       make_session_factory(engines[1]) if len(engines) > 1 else None,
-                      ReferenceCache(config.reference_cache_seconds))
+                      ReferenceCache(config.reference_cache_seconds)
+                      if config.reference_cache_seconds > 0 else None)
 
     def close() -> None:
         for engine in engines:

@@ -1,10 +1,12 @@
 """A per-worker cache of the settings and call statuses.
 
-Nearly every request reads both; an admin changes them now and then. Each
-worker keeps what it read for ``ttl`` seconds, so a change made elsewhere
-(the CLI, another worker or machine) reaches a running worker within ``ttl``
-(``HELPDESK_REFERENCE_CACHE_SECONDS``, default 5; 0 turns the cache off). A
-change made through a unit of work of this worker clears its cache at once.
+Nearly every request reads both; an admin changes them now and then. With
+``HELPDESK_REFERENCE_CACHE_SECONDS`` above 0 (the default is 0: off), each
+worker keeps what it read for that many seconds, so a change made elsewhere
+(the CLI, another worker or machine) reaches a running worker only within
+that time: a deployment opts into that delay for two queries fewer per
+request. A change made through a unit of work of this worker clears its
+cache at once.
 Nothing that decides who may do what is cached here: logins, sessions,
 passwords and portals are read from the database on every request.
 """

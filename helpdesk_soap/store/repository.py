@@ -459,13 +459,25 @@ class AssignmentRepository:
             AssignmentRow.seen.is_(False)).values(seen=True)).rowcount == 1
 
 
+_SETTINGS = select(SettingRow.key, SettingRow.value).order_by(SettingRow.key)
+
+
 class SettingsRepository:
     def __init__(self, session: Session):
         self.session = session
 
+    #: The rows last read and what they parse to: parsing is the dear part, and the
+    #: rows are read on every call, so a change shows at once.
+    _parsed: tuple[tuple, Settings] | None = None
+
     def get(self) -> Settings:
-        rows = self.session.execute(select(SettingRow.key, SettingRow.value)).all()
-        return Settings.from_mapping(dict(rows))
+        rows = tuple(tuple(r) for r in _core(self.session, _SETTINGS, {}))
+        parsed = SettingsRepository._parsed
+        if parsed is not None and parsed[0] == rows:
+            return parsed[1]
+        settings = Settings.from_mapping(dict(rows))
+        SettingsRepository._parsed = (rows, settings)
+        return settings
 
     def set(self, key: str, value: str) -> None:
         assert key in {f.name for f in fields(Settings)}

@@ -115,3 +115,15 @@ def test_a_change_through_the_cached_unit_of_work_shows_at_once(engine, seeded):
     with SqlUnitOfWork(factory, cache) as uow:
         assert uow.settings.get().lockout_threshold == 7
         assert uow.statuses.get("TRIAGE") is not None
+
+
+def test_by_default_a_settings_change_elsewhere_shows_at_once(engine, seeded, uow_factory, database_url):
+    assert Config(database_url=database_url).reference_cache_seconds == 0
+    with uow_factory() as uow:
+        first = uow.settings.get()
+    with uow_factory() as uow:
+        assert uow.settings.get() is first  # same rows: parsed once
+    with uow_factory() as uow:
+        admin.set_setting(uow, "lockout_minutes", "30")
+    with uow_factory() as uow:
+        assert uow.settings.get().lockout_minutes == 30
