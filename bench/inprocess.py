@@ -1,6 +1,6 @@
 """The gateway's CPU time per request in-process (no HTTP), against the floor app.
 
-    python -m bench.inprocess [--requests 300] [--profile pyinstrument|cprofile] [--op NAME]
+    python -m bench.inprocess [--requests 300] [--profile pyinstrument|cprofile] [--op NAME] [--spyne]
 
 Calls the WSGI application directly with a prepared environ, on a fresh SQLite
 file: the figure the HTTP benchmark cannot separate from gunicorn and wrk.
@@ -53,30 +53,26 @@ def operations(seeded: workload.Seeded, app) -> dict[str, callable]:
     }
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--profile", choices=("pyinstrument", "cprofile"))
-    parser.add_argument("--op", help="only this operation (a prefix of its name)")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        seeded = workload.seed(url, args.requests * 2 + 10)
-        app = create_app(Config(database_url=url))
-        ops = operations(seeded, app)
-        floor = FloorApp(workload.get_call_data(seeded.call_20))
-        rows = []
+def measure(url: str, requests: int, only: str | None = None, profile: str | None = None,
+            fast: bool = True) -> list[tuple[str, float]]:
+    """Median CPU µs per request of each operation, and of the floor app, on an empty
+    database at ``url``."""
+    seeded = workload.seed(url, requests * 2 + 10)
+    app = create_app(Config(database_url=url), fast=fast)
+    ops = operations(seeded, app)
+    floor = FloorApp(workload.get_call_data(seeded.call_20))
+    rows = []
+    try:
         for name, make in ops.items():
-            if args.op and not name.startswith(args.op):
+            if only and not name.startswith(only):
                 continue
-            bodies = [make() for _ in range(args.requests)]
+            bodies = [make() for _ in range(requests)]
             for body in bodies[:5]:
                 status, out = call(app, body)
                 assert status.startswith("200"), out[:500]
-            bodies = bodies[5:]
-            profiler = _profiler(args.profile)
+            profiler = _profiler(profile)
             samples = []
-            for body in bodies:
+            for body in bodies[5:]:
                 start = time.process_time()
                 status, out = call(app, body)
                 samples.append(time.process_time() - start)
@@ -85,12 +81,26 @@ def main(argv=None) -> None:
             rows.append((name, statistics.median(samples) * 1e6))
         samples = []
         body = workload.get_call_data(seeded.call_20)
-        for _ in range(args.requests):
+        for _ in range(requests):
             start = time.process_time()
             call(floor, body)
             samples.append(time.process_time() - start)
         rows.append(("floor", statistics.median(samples) * 1e6))
+    finally:
         app.close()
+    return rows
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--profile", choices=("pyinstrument", "cprofile"))
+    parser.add_argument("--op", help="only this operation (a prefix of its name)")
+    parser.add_argument("--spyne", action="store_true", help="every operation through Spyne alone")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = measure(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.requests, args.op,
+                       args.profile, fast=not args.spyne)
     for name, us in rows:
         print(f"{name:30s} {us:10.1f} µs")
 

@@ -43,12 +43,20 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
         large = results["GetCallData (500 history)"][TABLE_AT][0]
         lines += ["", f"- GetCallData with 500 entries costs {small.rps / large.rps:.1f}× one with 20 "
                       f"(target ≤ 10×).",
-                  "- Time to first response after `serve` starts: " + ", ".join(
+                  "- Time after `serve` starts (migrations included) until: " + ", ".join(
                       f"{k} {v:.2f} s" for k, v in run["startup"].items()) + "."]
         for k, v in run["memory"].items():
             lines.append(f"- Peak RSS growth of a worker, {k}: {v} (target ≤ 4×).")
         if run["exhausted"]:
             lines.append("- SetSolutionAcceptance ran out of fresh calls: later requests were no-ops.")
+        lines.append("")
+    if "inprocess" in other:
+        ip = other["inprocess"]
+        names = list(next(iter(ip.values())))
+        lines += ["", "In-process CPU per request (SQLite, median µs, WSGI app called directly, no HTTP):",
+                  "", "| operation | " + " | ".join(ip) + " |", "|---|" + "---|" * len(ip)]
+        for name in names:
+            lines.append(f"| {name} | " + " | ".join(f"{ip[k][name]:.0f}" for k in ip) + " |")
         lines.append("")
     if "auth" in other:
         lines.append("- Authentication's share of a GetCallData request's in-process time: " + ", ".join(

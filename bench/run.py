@@ -117,8 +117,8 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
                           headers={"Content-Type": "text/xml; charset=utf-8"})
         return r.status_code == 200
 
-    startup = {"wsdl": service.wait_ready(base + "/helpdesk?wsdl")}
-    startup["first GetCallData"] = service.wait_ready(base, first_answer)
+    startup = {"WSDL served": service.wait_ready(base + "/helpdesk?wsdl")}
+    startup["first GetCallData answered"] = service.wait_ready(base, first_answer)
     response = requests.post(base + "/helpdesk", data=probe_body,
                              headers={"Content-Type": "text/xml; charset=utf-8"}).content
     (tmp / "floor-response.xml").write_bytes(response)
@@ -182,6 +182,11 @@ def main(argv=None) -> None:
         if args.extras:
             other["zeep"] = extras.zeep_startup(runs["SQLite"], tmp)
             other["auth"] = extras.auth_share(f"sqlite:///{tmp / 'auth.sqlite3'}")
+            from .inprocess import measure
+
+            other["inprocess"] = {
+                "fast codec (default)": dict(measure(f"sqlite:///{tmp / 'ip-fast.sqlite3'}", 300)),
+                "Spyne alone": dict(measure(f"sqlite:///{tmp / 'ip-spyne.sqlite3'}", 300, fast=False))}
         if args.postgres:
             with postgres(args.postgres) as url:
                 runs["PostgreSQL"] = bench_backend("postgresql", url, args, tmp)
