@@ -253,6 +253,9 @@ _LOGINS = (select(LoginRow.id, LoginRow.name, LoginRow.customer_id, LoginRow.can
            .select_from(LoginRow).outerjoin(CustomerRow, CustomerRow.id == LoginRow.customer_id))
 _LOGIN_BY_NAME = _LOGINS.where(LoginRow.name == bindparam("name"))
 _LOGIN_BY_ID = _LOGINS.where(LoginRow.id == bindparam("id"))
+_LOGIN_BY_SESSION = (_LOGINS.add_columns(SessionRow.expires_at)
+                     .join(SessionRow, SessionRow.login_id == LoginRow.id)
+                     .where(SessionRow.token_hash == bindparam("hash")))
 _PORTAL_HINTS = "helpdesk_portal_off"
 
 
@@ -293,6 +296,11 @@ class LoginRepository:
 
     def by_id(self, login_id: int) -> LoginRecord | None:
         return self._record(_core(self.session, _LOGIN_BY_ID, {"id": login_id}).one_or_none())
+
+    def by_session(self, token_hash: str) -> tuple[LoginRecord, datetime] | None:
+        """The login a session token belongs to, and when the session expires: one query."""
+        row = _core(self.session, _LOGIN_BY_SESSION, {"hash": token_hash}).one_or_none()
+        return (self._record(row), row.expires_at) if row is not None else None
 
     def add(self, name: str, customer_id: int | None, password_hash: str, can_set_service_level: bool,
             role: Role = Role.INTEGRATION, email: str | None = None) -> int:
