@@ -17,6 +17,8 @@ from lxml import etree
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 MAX_ATTRIBUTES = 64
+#: The WSGI environ key under which the gateway hands the parsed envelope to Spyne.
+PARSED_ENVELOPE = "helpdesk_soap.envelope"
 _CHUNK = 64 * 1024
 
 _PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,

@@ -15,7 +15,7 @@ from lxml import etree
 
 from .contract import with_address
 from .faults import write_fault
-from .guard import Rejected, inspect_envelope, read_body
+from .guard import PARSED_ENVELOPE, Rejected, inspect_envelope, read_body
 from .types import TNS
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,11 @@ class Gateway:
                 log.exception("request failed outside the service")
                 return self._fault(start_response, "500 Internal Server Error", "Server.InternalError",
                                    "The service could not complete the request.")
-        environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+        # Spyne takes the tree the guard parsed (HelpdeskSoap11.create_in_document) and
+        # never reads this copy of the body: a large request is not parsed twice.
+        environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
+                   PARSED_ENVELOPE: root}
+        del body, element
         if "xml" not in environ.get("CONTENT_TYPE", ""):
             # The guard has parsed the body (its XML declaration rules the encoding);
             # Spyne cannot decode a body without an XML content type.

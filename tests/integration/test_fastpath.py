@@ -124,3 +124,17 @@ def test_writes_answer_alike(apps, call_id, uow_factory):
         logout = envelope("Logout", "", user=None).replace(b"<soap:Body>", session.encode() + b"<soap:Body>")
         assert call(app, body=logout)[0] == "200 OK"
         assert b"SessionExpired" in call(app, body=get)[2]
+
+
+def test_spyne_path_uses_the_tree_the_guard_parsed(apps, call_id, monkeypatch):
+    import spyne.protocol.soap.soap11 as soap11
+
+    def parse_again(*args, **kwargs):
+        raise AssertionError("the body was parsed a second time")
+
+    monkeypatch.setattr(soap11, "_parse_xml_string", parse_again)
+    fast, spyne = apps
+    status, _, body = call(spyne, body=envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>"))
+    assert status == "200 OK" and b"GetCallDataResult" in body
+    status, _, body = call(spyne, body=envelope("GetCallData", "<h:CallId>abc</h:CallId>"))
+    assert b"Client.SchemaValidationError" in body
