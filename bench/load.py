@@ -49,6 +49,8 @@ class Result:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    #: CPU time the server's workers spent per request (set by the runner).
+    cpu_ms: float = 0.0
 
     @property
     def rps(self) -> float:

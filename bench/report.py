@@ -18,12 +18,15 @@ def _target(backend: str, op: str) -> float | None:
 
 def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str:
     lines = [f"`{command}` ({args.loader}, {args.seconds:g} s per run, every run followed by a run of "
-             f"the floor; {elapsed / 60:.1f} min in all)", ""]
+             f"the floor; {elapsed / 60:.1f} min in all). Worker CPU is the gunicorn workers' user + "
+             f"system time per request, from /proc; the CPU ratio (floor's CPU per request over the "
+             f"operation's) is what the throughput ratio tends to on an idle machine.", ""]
     for backend, run in runs.items():
         lines += [f"**{backend}**, {TABLE_AT} connections (ratio: requests/s against the floor run "
                   f"right after it; peak: best of 1–16 connections against the floor's best)", "",
                   "| operation | req/s | floor req/s | ratio | target | peak ratio | p50 ms | p99 ms "
-                  "| max ms | p99/p50 |", "|---|---|---|---|---|---|---|---|---|---|"]
+                  "| max ms | p99/p50 | worker CPU ms/req | CPU ratio |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for op, by_c in run["results"].items():
             got, ref = by_c[TABLE_AT]
             peak = max(g.rps for g, _ in by_c.values()) / max(r.rps for _, r in by_c.values())
@@ -33,11 +36,14 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
             err = f" ({got.errors} errors)" if got.errors else ""
             lines.append(f"| {op}{err} | {got.rps:.0f} | {ref.rps:.0f} | {got.rps / ref.rps:.2f} | "
                          f"{mark} | {peak:.2f} | {got.p50_ms:.2f} | {got.p99_ms:.2f} | "
-                         f"{got.max_ms:.1f} | {got.p99_ms / got.p50_ms:.1f} |")
+                         f"{got.max_ms:.1f} | {got.p99_ms / got.p50_ms:.1f} | {got.cpu_ms:.2f} | "
+                         f"{_cpu_ratio(by_c)} |")
         floor = [ref for by_c in run["results"].values() for _, ref in [by_c[TABLE_AT]]]
         best = max(floor, key=lambda r: r.rps)
+        floor_cpu = _floor_cpu(run["results"])
         lines.append(f"| floor (best of its runs) | {best.rps:.0f} | | 1 | | | {best.p50_ms:.2f} | "
-                     f"{best.p99_ms:.2f} | {best.max_ms:.1f} | {best.p99_ms / best.p50_ms:.1f} |")
+                     f"{best.p99_ms:.2f} | {best.max_ms:.1f} | {best.p99_ms / best.p50_ms:.1f} | "
+                     f"{floor_cpu:.2f} | 1 |")
         results = run["results"]
         small = results["GetCallData (20 history, 5 contacts)"][TABLE_AT][0]
         large = results["GetCallData (500 history)"][TABLE_AT][0]
@@ -65,6 +71,20 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
         lines.append("- zeep start-up: " + ", ".join(f"{k} {v * 1000:.0f} ms"
                                                      for k, v in other["zeep"].items()) + ".")
     return "\n".join(lines) + "\n"
+
+
+def _floor_cpu(results: dict) -> float:
+    """The floor's CPU per request: the median over all its runs (they are many)."""
+    values = sorted(ref.cpu_ms for by_c in results.values() for _, ref in by_c.values() if ref.cpu_ms)
+    return values[len(values) // 2] if values else 0.0
+
+
+def _cpu_ratio(by_c: dict) -> str:
+    """Floor CPU per request over the operation's, over all concurrencies: what the
+    throughput ratio would be on an otherwise idle machine with the CPU as the limit."""
+    ops = sum(g.cpu_ms * g.requests for g, _ in by_c.values()) / max(sum(g.requests for g, _ in by_c.values()), 1)
+    floors = sum(r.cpu_ms * r.requests for _, r in by_c.values()) / max(sum(r.requests for _, r in by_c.values()), 1)
+    return f"{floors / ops:.2f}" if ops else "n/a"
 
 
 def plot(runs: dict, path: Path) -> None:

@@ -68,6 +68,18 @@ class Process:
             time.sleep(0.02)
         raise RuntimeError(f"server did not answer:\n{self.log.read_text()}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the workers, from /proc."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def workers(self) -> list[int]:
         path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
         return [int(p) for p in path.read_text().split()]
@@ -143,11 +155,16 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
         for c in CONCURRENCY:
             for s in series:
                 tag = f"{label}-{c}-{time.monotonic_ns()}"
+                cpu = service.cpu_seconds()
                 got = load.run(base, s, c, args.seconds, tag, args.loader)
+                got.cpu_ms = (service.cpu_seconds() - cpu) * 1000 / max(got.requests, 1)
+                cpu = floor.cpu_seconds()
                 ref = load.run(floor_base, floor_series, c, args.seconds, tag, args.loader)
+                ref.cpu_ms = (floor.cpu_seconds() - cpu) * 1000 / max(ref.requests, 1)
                 results[s.name][c] = (got, ref)
                 print(f"[{label}] c={c:2d} {s.name:40s} {got.rps:7.0f} req/s (floor {ref.rps:6.0f}, "
-                      f"{got.rps / ref.rps:.2f}x) p50 {got.p50_ms:.2f} p99 {got.p99_ms:.2f} ms"
+                      f"{got.rps / ref.rps:.2f}x) p50 {got.p50_ms:.2f} p99 {got.p99_ms:.2f} ms, "
+                      f"CPU/req {got.cpu_ms:.2f} ms (floor {ref.cpu_ms:.2f})"
                       f"{f'  ERRORS {got.errors}' if got.errors else ''}", file=sys.stderr)
         exhausted = series[3].offset > len(seeded.proposed)
         memory = extras.memory(base, service, seeded.call_20) if args.extras else {}
