@@ -57,6 +57,9 @@ class Config:
             db = Path(self.database_url[len(prefix):].split("?", 1)[0])
             return db.with_name(db.stem + "-attachments")
         return Path(platformdirs.user_data_dir("helpdesk-soap")) / "attachments"
+    #: How long a worker may keep the settings and statuses it read (0, the default: read
+    #: them on every request, so a change shows at once).
+    reference_cache_seconds: float = 0.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
@@ -66,7 +69,8 @@ class Config:
                           ("auth_cache_seconds", float), ("log_level", str),
                           ("database_replica_url", str), ("db_pool_size", int),
                           ("db_max_overflow", int), ("db_pool_recycle", int),
-                          ("sqlite_busy_timeout_ms", int), ("attachment_dir", str)):
+                          ("sqlite_busy_timeout_ms", int), ("attachment_dir", str),
+                          ("reference_cache_seconds", float)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:

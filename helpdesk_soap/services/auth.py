@@ -86,12 +86,11 @@ def open_session(uow: UnitOfWork, verifier: PasswordVerifier, identifier: str | 
 def authenticate_session(uow: UnitOfWork, token: str, now: datetime | None = None) -> Principal:
     now = now or utcnow()
     key = token_hash(token)
-    found = uow.sessions.get(key)
+    found = uow.logins.by_session(key)  # the session and its login in one query
     if found is None or found[1] <= now:
         raise SessionExpired()
-    login_id, expires_at = found
-    record = uow.logins.by_id(login_id)
-    if record is None or not record.active:
+    record, expires_at = found
+    if not record.active:
         raise SessionExpired()
     idle = timedelta(minutes=uow.settings.get().session_idle_minutes)
     if expires_at - now < idle * 0.9:

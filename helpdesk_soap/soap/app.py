@@ -18,10 +18,12 @@ from ..domain.model import Principal, Role
 from ..security import PasswordVerifier
 from ..services import auth
 from ..services.unit_of_work import UnitOfWork
+from ..store.cache import ReferenceCache
 from ..store.engine import make_engine, make_session_factory
 from ..store.files import FileStore
 from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
+from .fastpath import FastPath
 from .faults import HelpdeskSoap11, to_fault
 from .service import HelpdeskService
 from .staff_service import StaffService
@@ -38,9 +40,11 @@ class Runtime:
     verifier: PasswordVerifier
     replica_session_factory: sessionmaker[Session] | None = None
     files: FileStore | None = None
+    #: Settings and statuses kept per worker for a while, if configured (see store/cache.py).
+    reference_cache: ReferenceCache | None = None
 
     def unit_of_work(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.session_factory, self.files)
+        return SqlUnitOfWork(self.session_factory, self.files, self.reference_cache)
 
     def replica_unit_of_work(self) -> UnitOfWork | None:
         if self.replica_session_factory is None:
@@ -117,12 +121,18 @@ def applications(runtime: Runtime | None) -> dict[str, GatewayApplication]:
             "/staff": make(StaffService, "Staff", STAFF_SIDE, False)}
 
 
-def _endpoint(application: GatewayApplication) -> Endpoint:
+#: Operations served by the fast codec (fastpath.py), per path; the rest go through Spyne.
+FAST_OPERATIONS = {"/helpdesk": ("Login", "Logout", "CreateCall", "GetCallData",
+                                 "SetSolutionAcceptance")}
+
+
+def _endpoint(application: GatewayApplication, fast: tuple[str, ...] = ()) -> Endpoint:
     # Wrapping in the WSGI server first matters: it sets the binding's HTTP
     # transport, which a bare Application publishes as "noconn://null.spyne".
     server = WsgiApplication(application)
     operations = frozenset(name for service in application.services for name in service.public_methods)
-    return Endpoint(server, build_wsdl(application), operations)
+    return Endpoint(server, build_wsdl(application), operations,
+                    FastPath(application, fast) if fast else None)
 
 
 def contract_documents() -> dict[str, bytes]:
@@ -130,7 +140,9 @@ def contract_documents() -> dict[str, bytes]:
     return {path: _endpoint(app).wsdl for path, app in applications(None).items()}
 
 
-def create_app(config: Config) -> Gateway:
+def create_app(config: Config, fast: bool = True) -> Gateway:
+    """The gateway; ``fast=False`` serves every operation through Spyne alone (for tests
+    that compare the two, and to measure the difference)."""
     pool = dict(pool_size=config.db_pool_size, max_overflow=config.db_max_overflow,
                 pool_recycle=config.db_pool_recycle, busy_timeout_ms=config.sqlite_busy_timeout_ms)
     engines = [make_engine(config.database_url, **pool)]
@@ -139,11 +151,14 @@ def create_app(config: Config) -> Gateway:
     runtime = Runtime(make_session_factory(engines[0]),
                       PasswordVerifier(ttl=config.auth_cache_seconds),
                       make_session_factory(engines[1]) if len(engines) > 1 else None,
-                      FileStore(config.attachment_root))
+                      FileStore(config.attachment_root),
+                      ReferenceCache(config.reference_cache_seconds)
+                      if config.reference_cache_seconds > 0 else None)
 
     def close() -> None:
         for engine in engines:
             engine.dispose()
 
-    return Gateway({path: _endpoint(app) for path, app in applications(runtime).items()},
+    return Gateway({path: _endpoint(app, FAST_OPERATIONS.get(path, ()) if fast else ())
+                    for path, app in applications(runtime).items()},
                    max_request_bytes=config.max_request_bytes, on_close=close)

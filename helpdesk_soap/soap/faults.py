@@ -24,9 +24,11 @@ from spyne.protocol.soap import Soap11
 
 from ..domain import errors
 from ..domain.text import xml_safe
+from .guard import PARSED_ENVELOPE
 from .types import TNS, opt, req
 
 log = logging.getLogger(__name__)
+_WITH_ID = etree.XPath("//*[string(@id)]")  # as etree.XMLID finds them
 
 
 class HelpdeskFault(Fault):
@@ -166,6 +168,15 @@ class HelpdeskSoap11(Soap11):
 
     # Spyne serialises schema errors through a handler of their own.
     schema_validation_error_to_parent = fault_to_parent
+
+    def create_in_document(self, ctx, charset=None):
+        # The gateway's request guard has parsed the envelope already (with a parser that
+        # resolves no entities): use that tree instead of reading and parsing the body again.
+        envelope = getattr(ctx.transport, "req_env", {}).get(PARSED_ENVELOPE)
+        if envelope is None:
+            return super().create_in_document(ctx, charset)
+        # What etree.XMLID gives Spyne for SOAP-encoding href resolution.
+        ctx.in_document = (envelope, {e.get("id"): e for e in _WITH_ID(envelope)})
 
     def unicode_to_unicode(self, cls, value, **kwargs):
         return super().unicode_to_unicode(cls, xml_safe(value, "\ufffd"), **kwargs)

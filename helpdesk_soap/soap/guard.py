@@ -17,6 +17,8 @@ from lxml import etree
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 MAX_ATTRIBUTES = 64
+#: The WSGI environ key under which the gateway hands the parsed envelope to Spyne.
+PARSED_ENVELOPE = "helpdesk_soap.envelope"
 _CHUNK = 64 * 1024
 
 # huge_tree lifts libxml2's 10 MB cap on one text node, so a large attachment (base64 in
@@ -64,6 +66,13 @@ def read_body(environ, limit: int) -> bytes:
 def check_envelope(body: bytes, operations: frozenset[str], namespace: str,
                    soap_action: str | None) -> str:
     """Check a SOAP 1.1 request; return the name of the operation it calls."""
+    return inspect_envelope(body, operations, namespace, soap_action)[0]
+
+
+def inspect_envelope(body: bytes, operations: frozenset[str], namespace: str,
+                     soap_action: str | None) -> tuple[str, etree._Element, etree._Element]:
+    """Check a SOAP 1.1 request; return the operation's name, the parsed envelope and the
+    operation's element, so that nothing needs to parse the body again."""
     if not body.strip():
         raise Rejected("Client.MalformedRequest", "The request has no body.")
     try:
@@ -99,4 +108,4 @@ def check_envelope(body: bytes, operations: frozenset[str], namespace: str,
             raise Rejected("Client.SoapActionMismatch",
                            f"The SOAPAction {action!r} does not name the operation in the Body "
                            f"({qname.localname}).", field="SOAPAction")
-    return qname.localname
+    return qname.localname, root, children[0]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import base64
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,36 @@ from .models import (AssignmentRow, AttachmentRow, CallRow, ChangeCounterRow, Cu
 _CALL_COLUMNS = [c.key for c in CallRow.__table__.columns
                  if c.key not in ("id", "version", "change_seq", "staff_unread")]
 _ENUMS = {"priority": Priority, "category": Category, "solution_state": SolutionState}
+
+
+_CALLS = CallRow.__table__
+# Built once: a Core statement skips the ORM's identity map and attribute
+# instrumentation, and SQLAlchemy caches its compiled form.
+_CALL_BY_ID = select(_CALLS).where(_CALLS.c.id == bindparam("call_id"))
+_CALL_BY_EXTERNAL_ID = select(_CALLS).where(_CALLS.c.origin_customer_id == bindparam("origin"),
+                                            _CALLS.c.external_ticket_id == bindparam("external"))
+_INSERT_CALL = insert(_CALLS).returning(_CALLS.c.id)
+_CALL_BY_ID_LOCKED = _CALL_BY_ID.with_for_update()
+
+
+def _save_statement(columns: list[str]):
+    return (update(_CALLS)
+            .where(_CALLS.c.id == bindparam("w_id"), _CALLS.c.version == bindparam("w_version"))
+            .values({name: bindparam(f"v_{name}") for name in columns}))
+
+
+_SAVE_CALL = _save_statement([*_CALL_COLUMNS, "version"])
+_SAVE_CALL_CHANGED = _save_statement([*_CALL_COLUMNS, "version", "change_seq"])
+_INSERT_ENTRY = insert(EntryRow.__table__)
+_COUNTER = ChangeCounterRow.__table__
+_NEXT_CHANGE = (update(_COUNTER).where(_COUNTER.c.id == 1).values(value=_COUNTER.c.value + 1)
+                .returning(_COUNTER.c.value))
+
+
+def _core(session: Session, statement, params):
+    """Run a Core statement on the session's connection (and transaction), without the
+    ORM's per-execution bookkeeping, which a plain table statement does not need."""
+    return session.connection().execute(statement, params)
 
 
 def _call_from_row(row: CallRow) -> Call:
@@ -102,25 +132,24 @@ class CallRepository:
         self.lock_reads = False
 
     def get(self, call_id: int) -> Call | None:
-        row = self.session.get(CallRow, call_id, with_for_update=self.lock_reads or None,
-                               populate_existing=self.lock_reads)
+        statement = _CALL_BY_ID_LOCKED if self.lock_reads else _CALL_BY_ID
+        row = _core(self.session, statement, {"call_id": call_id}).first()
         return _call_from_row(row) if row is not None else None
 
     def find_by_external_id(self, origin_customer_id: int, external_ticket_id: str) -> Call | None:
-        row = self.session.scalars(select(CallRow).where(
-            CallRow.origin_customer_id == origin_customer_id,
-            CallRow.external_ticket_id == external_ticket_id)).one_or_none()
+        row = _core(self.session, _CALL_BY_EXTERNAL_ID, {"origin": origin_customer_id,
+                                                       "external": external_ticket_id}).one_or_none()
         return _call_from_row(row) if row is not None else None
 
     def add(self, call: Call) -> None:
-        row = CallRow(version=1, change_seq=self._next_change_seq(), staff_unread=False,
-                      **_call_values(call))
-        self.session.add(row)
+        change_seq = self._next_change_seq()
         try:
-            self.session.flush()
+            call_id = _core(self.session, _INSERT_CALL, {
+                **_call_values(call), "version": 1, "change_seq": change_seq,
+                "staff_unread": False}).scalar_one()
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
-        call.id, call.version, call.change_seq = row.id, 1, row.change_seq
+        call.id, call.version, call.change_seq = call_id, 1, change_seq
         call.public_change = False
         self._insert_entries(call)
 
@@ -131,26 +160,24 @@ class CallRepository:
         Services save last, just before they commit, so the counter's row lock is held
         only for the end of the transaction.
         """
-        values = _call_values(call)
+        params = {f"v_{name}": value for name, value in _call_values(call).items()}
+        params.update(w_id=call.id, w_version=call.version, v_version=call.version + 1)
+        statement = _SAVE_CALL
         if call.public_change:
-            values["change_seq"] = self._next_change_seq()
-        result = self.session.execute(
-            update(CallRow)
-            .where(CallRow.id == call.id, CallRow.version == call.version)
-            .values(version=call.version + 1, **values))
+            params["v_change_seq"] = self._next_change_seq()
+            statement = _SAVE_CALL_CHANGED
+        result = _core(self.session, statement, params)
         if result.rowcount != 1:
             raise Conflict(f"call {call.id} changed concurrently")
         call.version += 1
-        call.change_seq = values.get("change_seq", call.change_seq)
+        call.change_seq = params.get("v_change_seq", call.change_seq)
         call.public_change = False
         self._insert_entries(call)
 
     def _next_change_seq(self) -> int:
         """The next number of the store-wide change sequence. The UPDATE locks the counter's
         row until this transaction ends, so numbers are handed out in commit order."""
-        return self.session.execute(
-            update(ChangeCounterRow).where(ChangeCounterRow.id == 1)
-            .values(value=ChangeCounterRow.value + 1).returning(ChangeCounterRow.value)).scalar_one()
+        return _core(self.session, _NEXT_CHANGE, {}).scalar_one()
 
     def set_staff_unread(self, call_id: int, unread: bool) -> bool:
         return self.session.execute(update(CallRow).where(
@@ -260,7 +287,7 @@ class CallRepository:
     def _insert_entries(self, call: Call) -> None:
         if not call.new_entries:
             return
-        self.session.execute(insert(EntryRow), [
+        _core(self.session, _INSERT_ENTRY, [
             {"call_id": call.id, "kind": e.kind.value, "visibility": e.visibility.value,
              "contact_type": e.contact_type.value if e.contact_type else None,
              "author": e.author, "text": e.text, "path": e.path, "created_at": e.created_at}
@@ -268,16 +295,27 @@ class CallRepository:
         call.new_entries.clear()
 
     def entries(self, call_id: int, visibility: Visibility | None = None) -> list[Entry]:
-        stmt = select(EntryRow.id, EntryRow.kind, EntryRow.visibility, EntryRow.contact_type,
-                      EntryRow.author, EntryRow.text, EntryRow.path, EntryRow.created_at
-                      ).where(EntryRow.call_id == call_id).order_by(EntryRow.id)
-        if visibility is not None:
-            stmt = stmt.where(EntryRow.visibility == visibility.value)
-        return [Entry(kind=EntryKind(r.kind), text=r.text, author=r.author,
-                      created_at=r.created_at, visibility=Visibility(r.visibility),
-                      contact_type=ContactType(r.contact_type) if r.contact_type else None,
+        if visibility is None:
+            rows = _core(self.session, _ENTRIES, {"call_id": call_id})
+        else:
+            rows = _core(self.session, _ENTRIES_VISIBLE, {"call_id": call_id,
+                                                          "visibility": visibility.value})
+        kinds, visibilities, contacts = EntryKind, Visibility, ContactType
+        return [Entry(kind=kinds(r.kind), text=r.text, author=r.author,
+                      created_at=r.created_at, visibility=visibilities(r.visibility),
+                      contact_type=contacts(r.contact_type) if r.contact_type else None,
                       path=r.path, id=r.id)
-                for r in self.session.execute(stmt)]
+                for r in rows]
+
+
+_ENTRIES = (select(EntryRow.id, EntryRow.kind, EntryRow.visibility, EntryRow.contact_type,
+                   EntryRow.author, EntryRow.text, EntryRow.path, EntryRow.created_at)
+            .where(EntryRow.call_id == bindparam("call_id")).order_by(EntryRow.id))
+_ENTRIES_VISIBLE = _ENTRIES.where(EntryRow.visibility == bindparam("visibility"))
+_CUSTOMER_BY_ID = select(CustomerRow.id, CustomerRow.number, CustomerRow.name).where(
+    CustomerRow.id == bindparam("id"))
+_CUSTOMER_BY_NUMBER = select(CustomerRow.id, CustomerRow.number, CustomerRow.name).where(
+    CustomerRow.number == bindparam("number"))
 
 
 class AttachmentRepository:
@@ -341,11 +379,10 @@ class CustomerRepository:
         return Customer(row.id, row.number, row.name) if row is not None else None
 
     def get(self, customer_id: int) -> Customer | None:
-        return self._customer(self.session.get(CustomerRow, customer_id))
+        return self._customer(_core(self.session, _CUSTOMER_BY_ID, {"id": customer_id}).first())
 
     def by_number(self, number: str) -> Customer | None:
-        return self._customer(self.session.scalars(
-            select(CustomerRow).where(CustomerRow.number == number)).one_or_none())
+        return self._customer(_core(self.session, _CUSTOMER_BY_NUMBER, {"number": number}).one_or_none())
 
     def add(self, number: str, name: str) -> Customer:
         row = CustomerRow(number=number, name=name, created_at=datetime.now(UTC))
@@ -358,6 +395,10 @@ class CustomerRepository:
                 self.session.scalars(select(CustomerRow).order_by(CustomerRow.number))]
 
 
+_STATUS_BY_CODE = select(StatusRow.code, StatusRow.name, StatusRow.stage, StatusRow.result_visible,
+                         StatusRow.is_final).where(StatusRow.code == bindparam("code"))
+
+
 class StatusRepository:
     def __init__(self, session: Session):
         self.session = session
@@ -367,7 +408,7 @@ class StatusRepository:
         return Status(row.code, row.name, Stage(row.stage), row.result_visible, row.is_final)
 
     def get(self, code: str) -> Status | None:
-        row = self.session.get(StatusRow, code)
+        row = _core(self.session, _STATUS_BY_CODE, {"code": code}).first()
         return self._status(row) if row is not None else None
 
     def list(self) -> list[Status]:
@@ -388,44 +429,67 @@ class LoginRecord:
     email: str | None = None
 
 
+#: Whether the login's customer's portal, or its organisation's, is switched off: read in
+#: the same query as the login, so authenticating costs one round trip (see PortalRepository).
+_PORTAL_OFF = exists().where(
+    PortalRow.active.is_(False),
+    or_(PortalRow.customer_id == LoginRow.customer_id,
+        and_(CustomerRow.organisation_id.is_not(None),
+             PortalRow.organisation_id == CustomerRow.organisation_id))).label("portal_off")
+_LOGINS = (select(LoginRow.id, LoginRow.name, LoginRow.customer_id, LoginRow.can_set_service_level,
+                  LoginRow.role, LoginRow.password_hash, LoginRow.active, LoginRow.locked_until,
+                  LoginRow.email, CustomerRow.organisation_id, _PORTAL_OFF)
+           .select_from(LoginRow).outerjoin(CustomerRow, CustomerRow.id == LoginRow.customer_id))
+_LOGIN_BY_NAME = _LOGINS.where(LoginRow.name == bindparam("name"))
+_LOGIN_BY_ID = _LOGINS.where(LoginRow.id == bindparam("id"))
+_LOGIN_BY_SESSION = (_LOGINS.add_columns(SessionRow.expires_at)
+                     .join(SessionRow, SessionRow.login_id == LoginRow.id)
+                     .where(SessionRow.token_hash == bindparam("hash")))
+_PORTAL_HINTS = "helpdesk_portal_off"
+
+
 class LoginRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def _record(self, row: LoginRow | None) -> LoginRecord | None:
+    def _record(self, row) -> LoginRecord | None:
         if row is None:
             return None
         visible: frozenset[int] = frozenset()
         org = None
         if row.customer_id is not None:
-            org = self.session.scalar(select(CustomerRow.organisation_id)
-                                      .where(CustomerRow.id == row.customer_id))
+            org = row.organisation_id
             visible = frozenset(self.session.scalars(
                 select(CustomerRow.id).where(CustomerRow.organisation_id == org))) if org else \
                 frozenset({row.customer_id})
+            self.session.info.setdefault(_PORTAL_HINTS, {})[(row.customer_id, org)] = bool(row.portal_off)
         principal = Principal(row.id, row.name, row.customer_id, row.can_set_service_level,
                               Role(row.role), visible, org)
         return LoginRecord(principal, row.password_hash, row.active, row.locked_until, row.email)
 
     def by_name(self, name: str) -> LoginRecord | None:
-        return self._record(self.session.scalars(select(LoginRow).where(LoginRow.name == name)).one_or_none())
+        return self._record(_core(self.session, _LOGIN_BY_NAME, {"name": name}).one_or_none())
 
     def by_identifier(self, identifier: str) -> LoginRecord | None:
         """A login by its name, else its e-mail address (case-insensitive), else its
         customer's number where that customer has exactly one active login."""
-        row = self.session.scalars(select(LoginRow).where(LoginRow.name == identifier)).one_or_none()
+        row = _core(self.session, _LOGIN_BY_NAME, {"name": identifier}).one_or_none()
         if row is None and "@" in identifier:
-            row = self.session.scalars(select(LoginRow).where(
+            row = self.session.execute(_LOGINS.where(
                 LoginRow.email == identifier.strip().lower())).one_or_none()
         if row is None:
-            rows = self.session.scalars(
-                select(LoginRow).join(CustomerRow, CustomerRow.id == LoginRow.customer_id)
-                .where(CustomerRow.number == identifier, LoginRow.active.is_(True)).limit(2)).all()
+            rows = self.session.execute(
+                _LOGINS.where(CustomerRow.number == identifier, LoginRow.active.is_(True)).limit(2)).all()
             row = rows[0] if len(rows) == 1 else None
         return self._record(row)
 
     def by_id(self, login_id: int) -> LoginRecord | None:
-        return self._record(self.session.get(LoginRow, login_id))
+        return self._record(_core(self.session, _LOGIN_BY_ID, {"id": login_id}).one_or_none())
+
+    def by_session(self, token_hash: str) -> tuple[LoginRecord, datetime] | None:
+        """The login a session token belongs to, and when the session expires: one query."""
+        row = _core(self.session, _LOGIN_BY_SESSION, {"hash": token_hash}).one_or_none()
+        return (self._record(row), row.expires_at) if row is not None else None
 
     def add(self, name: str, customer_id: int | None, password_hash: str, can_set_service_level: bool,
             role: Role = Role.INTEGRATION, email: str | None = None) -> int:
@@ -460,7 +524,11 @@ class LoginRepository:
                              .values(failed_logins=0, locked_until=None))
 
     def list(self) -> list[LoginRecord]:
-        return [self._record(r) for r in self.session.scalars(select(LoginRow).order_by(LoginRow.name))]
+        return [self._record(r) for r in self.session.execute(_LOGINS.order_by(LoginRow.name))]
+
+
+_SESSION_BY_HASH = select(SessionRow.login_id, SessionRow.expires_at).where(
+    SessionRow.token_hash == bindparam("hash"))
 
 
 class SessionRepository:
@@ -473,7 +541,7 @@ class SessionRepository:
         self.session.flush()
 
     def get(self, token_hash: str) -> tuple[int, datetime] | None:
-        row = self.session.get(SessionRow, token_hash)
+        row = _core(self.session, _SESSION_BY_HASH, {"hash": token_hash}).first()
         return (row.login_id, row.expires_at) if row is not None else None
 
     def renew(self, token_hash: str, expires_at: datetime) -> None:
@@ -507,6 +575,7 @@ class OrganisationRepository:
         return row.id
 
     def assign_customer(self, customer_id: int, organisation_id: int | None) -> None:
+        self.session.info.pop(_PORTAL_HINTS, None)
         self.session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
                              .values(organisation_id=organisation_id))
 
@@ -519,7 +588,14 @@ class PortalRepository:
         self.session = session
 
     def inactive_for(self, customer_id: int, organisation_id: int | None) -> bool:
-        """True if the customer's own portal or its organisation's portal is switched off."""
+        """True if the customer's own portal or its organisation's portal is switched off.
+
+        Authentication read this with the login, in the same unit of work: that answer
+        is used (one query fewer per request) unless this unit of work changed a portal
+        or an organisation since."""
+        hint = self.session.info.get(_PORTAL_HINTS, {}).get((customer_id, organisation_id))
+        if hint is not None:
+            return hint
         owner = PortalRow.customer_id == customer_id
         if organisation_id is not None:
             owner = or_(owner, PortalRow.organisation_id == organisation_id)
@@ -528,6 +604,7 @@ class PortalRepository:
 
     def set(self, *, customer_id: int | None = None, organisation_id: int | None = None,
             active: bool, now: datetime) -> None:
+        self.session.info.pop(_PORTAL_HINTS, None)
         column = PortalRow.customer_id if customer_id is not None else PortalRow.organisation_id
         owner = customer_id if customer_id is not None else organisation_id
         row = self.session.scalars(select(PortalRow).where(column == owner)).one_or_none()
@@ -583,13 +660,25 @@ class AssignmentRepository:
             AssignmentRow.seen.is_(False)).values(seen=True)).rowcount == 1
 
 
+_SETTINGS = select(SettingRow.key, SettingRow.value).order_by(SettingRow.key)
+
+
 class SettingsRepository:
     def __init__(self, session: Session):
         self.session = session
 
+    #: The rows last read and what they parse to: parsing is the dear part, and the
+    #: rows are read on every call, so a change shows at once.
+    _parsed: tuple[tuple, Settings] | None = None
+
     def get(self) -> Settings:
-        rows = self.session.execute(select(SettingRow.key, SettingRow.value)).all()
-        return Settings.from_mapping(dict(rows))
+        rows = tuple(tuple(r) for r in _core(self.session, _SETTINGS, {}))
+        parsed = SettingsRepository._parsed
+        if parsed is not None and parsed[0] == rows:
+            return parsed[1]
+        settings = Settings.from_mapping(dict(rows))
+        SettingsRepository._parsed = (rows, settings)
+        return settings
 
     def set(self, key: str, value: str) -> None:
         assert key in {f.name for f in fields(Settings)}

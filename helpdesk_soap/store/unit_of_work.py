@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
+from .cache import CachedSettings, CachedStatuses, ReferenceCache
 from .files import FileStore
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
@@ -14,10 +15,12 @@ from .repository import (AssignmentRepository, AttachmentRepository, CallReposit
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], files: FileStore | None = None):
+    def __init__(self, session_factory: sessionmaker[Session], files: FileStore | None = None,
+                 cache: ReferenceCache | None = None):
         self._factory = session_factory
         #: Where attachment contents live; None where no attachments are handled.
         self.files = files
+        self._cache = cache
         self.session: Session | None = None
         self._writing = False
 
@@ -34,6 +37,9 @@ class SqlUnitOfWork:
         self.assignments = AssignmentRepository(session)
         self.attachments = AttachmentRepository(session)
         self.time_records = TimeRecordRepository(session)
+        if self._cache is not None:
+            self.settings = CachedSettings(self.settings, self._cache)
+            self.statuses = CachedStatuses(self.statuses, self._cache)
         self._writing = False
         return self
 

@@ -1,0 +1,139 @@
+"""The benchmark's other measurements: memory on a 10 MB request, zeep start-up,
+and the share of a request's CPU that authentication takes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from . import workload
+
+PAYLOAD = 10_000_000  # bytes of content in the "10 MB request"
+
+
+def _status(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) * 1024
+    raise KeyError(key)
+
+
+def _peak_growth(base: str, service, body: bytes) -> tuple[int, int]:
+    """(largest growth of a worker's peak RSS over its RSS before, HTTP status)."""
+    before = {}
+    for pid in service.workers():
+        try:
+            Path(f"/proc/{pid}/clear_refs").write_text("5")  # reset VmHWM (peak RSS)
+        except OSError:
+            pass  # not permitted: VmHWM then includes earlier peaks, an upper bound
+        before[pid] = _status(pid, "VmRSS")
+    status = requests.post(f"{base}/helpdesk", data=body, timeout=120,
+                           headers={"Content-Type": "text/xml; charset=utf-8"}).status_code
+    return max(_status(pid, "VmHWM") - rss for pid, rss in before.items()), status
+
+
+def memory(base: str, service, call_id: int) -> dict[str, str]:
+    wsdl = requests.get(base + "/helpdesk?wsdl", timeout=10).text
+    out = {}
+    if "AddAttachment" in wsdl:
+        growth = max(_peak_growth(base, service, workload.add_attachment(call_id, PAYLOAD))[0]
+                     for _ in range(2))
+        out["AddAttachment, 10 MB content"] = f"{growth / 1e6:.1f} MB ({growth / PAYLOAD:.2f}x payload)"
+    else:
+        out["AddAttachment, 10 MB content"] = "n/a (no AddAttachment yet)"
+    body = workload.create_call("MEM", "x" * PAYLOAD)
+    results = [_peak_growth(base, service, body) for _ in range(2)]
+    growth = max(g for g, _ in results)
+    out["CreateCall, 10 MB Description (refused)"] = (
+        f"{growth / 1e6:.1f} MB ({growth / PAYLOAD:.2f}x payload), HTTP {results[0][1]}")
+    return out
+
+
+_ZEEP = """
+import sys, time
+began = time.perf_counter()
+from zeep import Client, Transport
+from zeep.cache import SqliteCache
+imported = time.perf_counter()
+cache = SqliteCache(path=sys.argv[2], timeout=3600) if sys.argv[2] != "-" else None
+Client(sys.argv[1], transport=Transport(cache=cache))
+built = time.perf_counter()
+Client(sys.argv[1], transport=Transport(cache=cache))
+print(imported - began, built - imported, time.perf_counter() - built)
+"""
+
+
+def zeep_startup(run: dict, tmp: Path) -> dict[str, float]:
+    """Seconds to a usable zeep client: WSDL fetched and parsed cold, from a warm on-disk cache."""
+    # The server is stopped by now: start it again only for these few requests.
+    from .run import Process, free_port, serve_env
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/helpdesk?wsdl"
+    proc = Process([sys.executable, "-m", "helpdesk_soap", "serve", "--bind", f"127.0.0.1:{port}",
+                    "--workers", "2"], serve_env(run["url"]), tmp / "serve-zeep.log")
+    try:
+        proc.wait_ready(url)
+        cache = tmp / "zeep-cache.sqlite3"
+
+        def once(cache_arg: str) -> list[float]:
+            line = subprocess.run([sys.executable, "-c", _ZEEP, url, cache_arg], check=True,
+                                  capture_output=True, text=True).stdout.split()
+            return [float(x) for x in line]
+
+        imp, cold, again = once("-")
+        once(str(cache))  # fills the cache
+        _, cached, _ = once(str(cache))
+        out = {"import zeep": imp, "WSDL cold (fetch + parse)": cold,
+               "WSDL from SqliteCache (new process)": cached, "second Client in one process": again}
+    finally:
+        proc.stop()
+    return out
+
+
+def auth_share(url: str, requests_per_op: int = 300) -> dict[str, float]:
+    """The share of a request's in-process time spent authenticating (role and portal
+    checks included), with WS-Security credentials and with a session token. The
+    request's transaction is opened before the clock starts: it is needed either way."""
+    from helpdesk_soap.config import Config
+    from helpdesk_soap.soap.app import GatewayApplication, create_app
+
+    from .inprocess import call
+
+    seeded = workload.seed(url, 10)
+    app = create_app(Config(database_url=url))
+    spent = [0.0]
+    original = GatewayApplication._authenticate
+
+    def timed(self, ctx, scope):
+        scope.uow.session.connection()  # the transaction is the request's, not authentication's
+        start = time.perf_counter()
+        try:
+            return original(self, ctx, scope)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    GatewayApplication._authenticate = timed
+    try:
+        _, body = call(app, workload.login())
+        token = body.split(b"Token>", 1)[1].split(b"<", 1)[0].decode()
+        out = {}
+        for label, request in (("WS-Security", workload.get_call_data(seeded.call_20)),
+                               ("Session token", workload.get_call_data(seeded.call_20, token))):
+            for _ in range(20):
+                call(app, request)
+            spent[0] = 0.0
+            start = time.perf_counter()
+            for _ in range(requests_per_op):
+                status, _ = call(app, request)
+                assert status.startswith("200")
+            total = time.perf_counter() - start
+            out[label] = spent[0] / total
+    finally:
+        GatewayApplication._authenticate = original
+        app.close()
+    return out

@@ -1,0 +1,217 @@
+"""The gateway against the physical floor: ``python -m bench``.
+
+    python -m bench [--seconds 2] [--postgres auto|URL] [--loader wrk|python] [--out bench/results]
+
+For each backend (SQLite; PostgreSQL with ``--postgres``: ``auto`` starts a
+throwaway server as the test suite does, or give a URL of an empty database)
+it seeds a database, starts ``helpdesk-soap serve`` and the floor app (the
+same gunicorn settings, answering pre-built bytes) side by side on loopback,
+and drives each operation at 1, 2, 4, 8 and 16 connections, each run
+followed at once by a run of the floor, so a noisy machine affects both alike.
+Throughput is reported as a ratio to the floor measured next to it.
+
+It also measures a worker's peak RSS while it handles a ~10 MB request, the
+time from ``serve`` to its first answer, zeep's start-up (cold and cached
+WSDL), and in-process the share of a request's CPU spent on authentication.
+Writes ``results.md`` and ``latency.png`` into ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from . import extras, load, workload
+from .load import Series
+
+CONCURRENCY = (1, 2, 4, 8, 16)
+TABLE_AT = 2
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Process:
+    """A gunicorn master started in its own process group; stopped with its workers."""
+
+    def __init__(self, args: list[str], env: dict, log: Path):
+        self.log = log
+        self.started = time.monotonic()
+        with log.open("wb") as out:
+            self.proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+
+    def wait_ready(self, url: str, probe=None, seconds: float = 60) -> float:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited:\n{self.log.read_text()}")
+            try:
+                ok = probe() if probe else requests.get(url, timeout=5).status_code == 200
+                if ok:
+                    return time.monotonic() - self.started
+            except requests.RequestException:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError(f"server did not answer:\n{self.log.read_text()}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the workers, from /proc."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
+    def workers(self) -> list[int]:
+        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return [int(p) for p in path.read_text().split()]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+@contextmanager
+def postgres(spec: str):
+    if spec != "auto":
+        yield spec
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.support.postgres import PostgresServer
+
+    server = PostgresServer().start()
+    try:
+        yield server.url(server.create_database())
+    finally:
+        server.stop()
+
+
+def serve_env(url: str) -> dict:
+    return dict(os.environ, HELPDESK_DATABASE_URL=url, HELPDESK_LOG_LEVEL="warning",
+                HELPDESK_WORKERS="2")
+
+
+def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
+    print(f"[{label}] seeding", file=sys.stderr)
+    budget = int(sum(CONCURRENCY) * 0 + 4000 * args.seconds * len(CONCURRENCY) * 1.5)
+    seeded = workload.seed(url, budget)
+    port, floor_port = free_port(), free_port()
+    base, floor_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
+    service = Process([sys.executable, "-m", "helpdesk_soap", "serve", "--bind", f"127.0.0.1:{port}",
+                       "--workers", "2"], serve_env(url), tmp / f"serve-{label}.log")
+    probe_body = workload.get_call_data(seeded.call_20)
+
+    def first_answer():
+        r = requests.post(base + "/helpdesk", data=probe_body, timeout=5,
+                          headers={"Content-Type": "text/xml; charset=utf-8"})
+        return r.status_code == 200
+
+    startup = {"WSDL served": service.wait_ready(base + "/helpdesk?wsdl")}
+    startup["first GetCallData answered"] = service.wait_ready(base, first_answer)
+    response = requests.post(base + "/helpdesk", data=probe_body,
+                             headers={"Content-Type": "text/xml; charset=utf-8"}).content
+    (tmp / "floor-response.xml").write_bytes(response)
+    floor = Process([sys.executable, "-m", "bench.floor", f"127.0.0.1:{floor_port}",
+                     str(tmp / "floor-response.xml")], serve_env(url), tmp / f"floor-{label}.log")
+    floor.wait_ready(floor_base, lambda: requests.post(floor_base + "/", data=b"x").status_code == 200)
+    try:
+        series = [
+            Series("CreateCall", body=workload.create_call("@N@"), counter_marker=b"@N@"),
+            Series("GetCallData (20 history, 5 contacts)", body=probe_body),
+            Series("GetCallData (500 history)", body=workload.get_call_data(seeded.call_500)),
+            Series("SetSolutionAcceptance", body=workload.set_solution_acceptance(0).replace(
+                b"<h:CallId>0<", b"<h:CallId>@ID@<"), ids=seeded.proposed, id_marker=b"@ID@"),
+            Series("Login + session call", body=workload.login(),
+                   session_body=workload.get_call_data(seeded.call_20, token="TOKEN")),
+        ]
+        floor_series = Series("floor", path="/helpdesk", body=probe_body)
+        for s in series:  # warm up every path once (compiled statements, caches)
+            load.run(base, s, 2, 1, f"warm-{label}", args.loader)
+        load.run(floor_base, floor_series, 2, 1, "warm", args.loader)
+        results: dict[str, dict[int, tuple]] = {s.name: {} for s in series}
+        for c in CONCURRENCY:
+            for s in series:
+                tag = f"{label}-{c}-{time.monotonic_ns()}"
+                cpu = service.cpu_seconds()
+                got = load.run(base, s, c, args.seconds, tag, args.loader)
+                got.cpu_ms = (service.cpu_seconds() - cpu) * 1000 / max(got.requests, 1)
+                cpu = floor.cpu_seconds()
+                ref = load.run(floor_base, floor_series, c, args.seconds, tag, args.loader)
+                ref.cpu_ms = (floor.cpu_seconds() - cpu) * 1000 / max(ref.requests, 1)
+                results[s.name][c] = (got, ref)
+                print(f"[{label}] c={c:2d} {s.name:40s} {got.rps:7.0f} req/s (floor {ref.rps:6.0f}, "
+                      f"{got.rps / ref.rps:.2f}x) p50 {got.p50_ms:.2f} p99 {got.p99_ms:.2f} ms, "
+                      f"CPU/req {got.cpu_ms:.2f} ms (floor {ref.cpu_ms:.2f})"
+                      f"{f'  ERRORS {got.errors}' if got.errors else ''}", file=sys.stderr)
+        exhausted = series[3].offset > len(seeded.proposed)
+        memory = extras.memory(base, service, seeded.call_20) if args.extras else {}
+        return {"results": results, "startup": startup, "memory": memory, "url": url,
+                "exhausted": exhausted, "base": base, "seeded": seeded}
+    finally:
+        floor.stop()
+        service.stop()
+
+
+def main(argv=None) -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=2, help="length of each run")
+    parser.add_argument("--postgres", help="'auto' (a throwaway server) or a URL of an empty database")
+    parser.add_argument("--loader", choices=("wrk", "python"), default=None)
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--no-extras", dest="extras", action="store_false",
+                        help="skip memory, zeep and in-process measurements")
+    args = parser.parse_args(argv)
+    if args.loader is None:
+        args.loader = "wrk" if load.have_wrk() else "python"
+    if args.loader == "wrk" and not load.have_wrk():
+        parser.error("wrk is not installed (apt-get install wrk), use --loader python")
+    began = time.monotonic()
+    args.out.mkdir(parents=True, exist_ok=True)
+    runs = {}
+    with tempfile.TemporaryDirectory(prefix="helpdesk-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        runs["SQLite"] = bench_backend("sqlite", f"sqlite:///{tmp / 'bench.sqlite3'}", args, tmp)
+        other = {}
+        if args.extras:
+            other["zeep"] = extras.zeep_startup(runs["SQLite"], tmp)
+            other["auth"] = extras.auth_share(f"sqlite:///{tmp / 'auth.sqlite3'}")
+            from .inprocess import measure
+
+            other["inprocess"] = {
+                "fast codec (default)": dict(measure(f"sqlite:///{tmp / 'ip-fast.sqlite3'}", 300)),
+                "Spyne alone": dict(measure(f"sqlite:///{tmp / 'ip-spyne.sqlite3'}", 300, fast=False))}
+        if args.postgres:
+            with postgres(args.postgres) as url:
+                runs["PostgreSQL"] = bench_backend("postgresql", url, args, tmp)
+    elapsed = time.monotonic() - began
+    from . import report
+
+    command = "python -m bench" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
+    text = report.markdown(runs, other, args, elapsed, command)
+    (args.out / "results.md").write_text(text)
+    report.plot(runs, args.out / "latency.png")
+    print(text)

@@ -1,0 +1,129 @@
+"""What the gateway remembers between requests, and when a change gets through.
+
+Credentials: a cached verification never outlives a password change, in any
+worker. Portals and sessions: read on every request. Settings and statuses:
+a change made elsewhere shows within the reference cache's TTL, one made
+through the worker's own unit of work at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from helpdesk_soap.config import Config
+from helpdesk_soap.domain.model import Stage, Status
+from helpdesk_soap.services import admin
+from helpdesk_soap.soap.app import create_app
+from helpdesk_soap.store.cache import ReferenceCache
+from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
+
+from tests.integration.test_soap_protocol import call, envelope, fault_of
+
+GET = "<h:CallId>424242</h:CallId>"  # CallNotFound: authentication passed
+
+
+@pytest.fixture
+def app(engine, seeded, database_url):
+    gateway = create_app(Config(database_url=database_url))
+    yield gateway
+    gateway.close()
+
+
+def code_of(app, **credentials) -> str:
+    return fault_of(call(app, body=envelope("GetCallData", GET, **credentials))[2])[0]
+
+
+def test_password_change_elsewhere_ends_cached_credentials_at_once(app, uow_factory):
+    assert code_of(app) == "Client.CallNotFound"  # verified, now cached
+    assert code_of(app) == "Client.CallNotFound"
+    with uow_factory() as uow:  # as the CLI does, in another process
+        admin.set_password(uow, "acme-tts", "another-password")
+    assert code_of(app) == "Client.AuthenticationFailed"
+    assert code_of(app, password="another-password") == "Client.CallNotFound"
+
+
+def test_change_password_operation_ends_the_old_one_at_once(app):
+    assert code_of(app) == "Client.CallNotFound"
+    status, _, _ = call(app, body=envelope("ChangePassword", "<h:OldPassword>acme-password</h:OldPassword>"
+                                           "<h:NewPassword>acme-password-2</h:NewPassword>"))
+    assert status == "200 OK"
+    assert code_of(app) == "Client.AuthenticationFailed"
+    assert code_of(app, password="acme-password-2") == "Client.CallNotFound"
+
+
+def test_portal_switched_off_elsewhere_counts_at_once(app, uow_factory):
+    assert code_of(app) == "Client.CallNotFound"
+    with uow_factory() as uow:
+        admin.set_portal_active(uow, False, customer_number="ACME")
+    assert code_of(app) == "Client.ServiceUnavailable"
+    with uow_factory() as uow:
+        admin.set_portal_active(uow, True, customer_number="ACME")
+    assert code_of(app) == "Client.CallNotFound"
+
+
+def test_portal_changed_in_the_same_unit_of_work_is_not_answered_from_the_login_query(seeded, uow_factory):
+    with uow_factory() as uow:
+        principal = uow.logins.by_name("acme-tts").principal
+        assert not uow.portals.inactive_for(principal.customer_id, principal.organisation_id)
+        uow.begin_write()
+        uow.portals.set(customer_id=principal.customer_id, active=False, now=datetime.now(UTC))
+        assert uow.portals.inactive_for(principal.customer_id, principal.organisation_id)
+
+
+class Clock:
+    now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_settings_and_statuses_changed_elsewhere_show_after_the_ttl(engine, seeded, uow_factory):
+    from helpdesk_soap.store.engine import make_session_factory
+
+    clock = Clock()
+    cache = ReferenceCache(5, clock)
+    factory = make_session_factory(engine)
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get().session_idle_minutes == 60
+        assert uow.statuses.get("TRIAGE") is None
+    with uow_factory() as uow:  # another process: the CLI
+        admin.set_setting(uow, "session_idle_minutes", "15")
+    with uow_factory() as uow:
+        admin.add_status(uow, Status("TRIAGE", "Triage", Stage.OPEN))
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get().session_idle_minutes == 60  # within the TTL
+    clock.now += 5.01
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get().session_idle_minutes == 15
+        assert uow.statuses.get("TRIAGE").name == "Triage"
+
+
+def test_a_change_through_the_cached_unit_of_work_shows_at_once(engine, seeded):
+    from helpdesk_soap.store.engine import make_session_factory
+
+    cache = ReferenceCache(3600, Clock())
+    factory = make_session_factory(engine)
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get().lockout_threshold == 5
+        assert uow.statuses.get("TRIAGE") is None
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        admin.set_setting(uow, "lockout_threshold", "7")
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        admin.add_status(uow, Status("TRIAGE", "Triage", Stage.OPEN))
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get().lockout_threshold == 7
+        assert uow.statuses.get("TRIAGE") is not None
+
+
+def test_by_default_a_settings_change_elsewhere_shows_at_once(engine, seeded, uow_factory, database_url):
+    assert Config(database_url=database_url).reference_cache_seconds == 0
+    with uow_factory() as uow:
+        first = uow.settings.get()
+    with uow_factory() as uow:
+        assert uow.settings.get() is first  # same rows: parsed once
+    with uow_factory() as uow:
+        admin.set_setting(uow, "lockout_minutes", "30")
+    with uow_factory() as uow:
+        assert uow.settings.get().lockout_minutes == 30
