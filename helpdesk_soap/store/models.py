@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, MetaData,
                         String, Text, UniqueConstraint)
+from sqlalchemy import text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -140,6 +141,11 @@ class CallRow(Base):
         Index("ix_calls_customer_id_desc", "customer_id", "id"),
         Index("ix_calls_customer_change_seq", "customer_id", "change_seq"),
         Index("ix_calls_change_seq", "change_seq"),
+        # The few calls a login filed under a customer other than its own (the unknown-customer
+        # account): the login still sees them, and lists them through this index.
+        Index("ix_calls_created_by_elsewhere", "created_by_login_id", "id",
+              postgresql_where=text("customer_id <> origin_customer_id"),
+              sqlite_where=text("customer_id <> origin_customer_id")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import base64
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -192,9 +192,19 @@ class CallRepository:
         return or_(CallRow.customer_id.in_(sorted(principal.visible_customer_ids)),
                    CallRow.created_by_login_id == principal.login_id)
 
-    def _overview_conditions(self, principal: Principal, where) -> list:
+    @staticmethod
+    def _visible_branches(principal: Principal) -> list:
+        """``_visible`` as conditions that each walk one index in id order: one per visible
+        customer (calls_customer_id_desc), and the calls the login filed under a customer
+        other than its own (the partial index calls_created_by_elsewhere). Their union is
+        exactly the visible calls; an OR of them would make the database sort them all."""
+        return [*(CallRow.customer_id == c for c in sorted(principal.visible_customer_ids)),
+                and_(CallRow.created_by_login_id == principal.login_id,
+                     CallRow.customer_id != CallRow.origin_customer_id)]
+
+    def _overview_conditions(self, principal: Principal | None, where) -> list:
         """What the customer's overview filters on (calls joined with their status)."""
-        conditions = [self._visible(principal)]
+        conditions = [self._visible(principal)] if principal is not None else []
         if where.created_from is not None:
             conditions.append(CallRow.created_at >= where.created_from)
         if where.created_before is not None:
@@ -235,16 +245,24 @@ class CallRepository:
                  limit: int) -> tuple[list[CustomerCallRow], bool, int]:
         """A page of the customer's calls, newest first, by keyset on the id; whether more
         follow; and the minutes spent over every call the filter matches."""
-        conditions = self._overview_conditions(principal, where)
-        stmt = self._overview(conditions)
         # Driven from the time records (few) rather than the calls (a large customer has many).
         total = self.session.scalar(
             select(func.coalesce(func.sum(TimeRecordRow.minutes), 0))
             .join(CallRow, CallRow.id == TimeRecordRow.call_id)
-            .join(StatusRow, StatusRow.code == CallRow.status_code).where(*conditions))
+            .join(StatusRow, StatusRow.code == CallRow.status_code)
+            .where(*self._overview_conditions(principal, where)))
+        filters = self._overview_conditions(None, where)
         if after_id is not None:
-            stmt = stmt.where(CallRow.id < after_id)
-        rows = self.session.execute(stmt.order_by(CallRow.id.desc()).limit(limit + 1)).all()
+            filters.append(CallRow.id < after_id)
+        # The newest limit+1 ids of each branch, then of their union: each branch reads at
+        # most limit+1 index entries, however many calls the customer has.
+        branches = [select(CallRow.id).join(StatusRow, StatusRow.code == CallRow.status_code)
+                    .where(branch, *filters).order_by(CallRow.id.desc()).limit(limit + 1).subquery()
+                    for branch in self._visible_branches(principal)]
+        ids = union(*(select(b.c.id) for b in branches)).subquery()
+        stmt = (self._overview([CallRow.id.in_(select(ids.c.id))])
+                .order_by(CallRow.id.desc()).limit(limit + 1))
+        rows = self.session.execute(stmt).all()
         return [self._overview_row(r) for r in rows[:limit]], len(rows) > limit, int(total)
 
     def changed_since(self, principal: Principal, since: int,

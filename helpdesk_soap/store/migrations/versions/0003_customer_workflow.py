@@ -39,6 +39,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_calls_customer_id_desc', ['customer_id', 'id'], unique=False)
         batch_op.create_index('ix_calls_customer_change_seq', ['customer_id', 'change_seq'], unique=False)
         batch_op.create_index('ix_calls_change_seq', ['change_seq'], unique=False)
+    op.create_index('ix_calls_created_by_elsewhere', 'calls', ['created_by_login_id', 'id'], unique=False,
+                    postgresql_where=sa.text('customer_id <> origin_customer_id'),
+                    sqlite_where=sa.text('customer_id <> origin_customer_id'))
 
     counter = op.create_table(
         'change_counter',
@@ -88,6 +91,7 @@ def downgrade() -> None:
     op.drop_table('change_counter')
     op.execute("DELETE FROM settings WHERE key IN ('attachment_max_bytes', "
                "'attachment_content_types', 'enforce_request_types')")
+    op.drop_index('ix_calls_created_by_elsewhere', table_name='calls')
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.drop_index('ix_calls_change_seq')
         batch_op.drop_index('ix_calls_customer_change_seq')
