@@ -22,6 +22,8 @@ class UnitOfWork(Protocol):
     organisations: Any
     portals: Any
     assignments: Any
+    mail: Any
+    tokens: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
+from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, CallRepository, CustomerRepository, LoginRepository,
                          OrganisationRepository, PortalRepository, SessionRepository,
                          SettingsRepository, StatusRepository)
@@ -29,6 +30,8 @@ class SqlUnitOfWork:
         self.organisations = OrganisationRepository(session)
         self.portals = PortalRepository(session)
         self.assignments = AssignmentRepository(session)
+        self.mail = MailRepository(session)
+        self.tokens = TokenRepository(session)
         self._writing = False
         return self
 
