@@ -65,7 +65,7 @@ CATALOGUE: dict[str, type[HelpdeskFault]] = {
         errors.AuthenticationFailed, errors.SessionExpired, errors.AccessDenied,
         errors.ServiceUnavailable, errors.CallNotFound, errors.NoSolutionProposed,
         errors.SolutionAlreadyAnswered, errors.InvalidArgument, errors.UnknownReference,
-        errors.ConfigurationError, errors.StoreUnavailable, errors.InternalError)
+        errors.AlreadyExists, errors.TokenInvalid, errors.ConfigurationError, errors.StoreUnavailable, errors.InternalError)
 }
 CATALOGUE.update({code: _fault_class(code, doc) for code, doc in TRANSPORT_CODES.items()})
 
@@ -78,6 +78,8 @@ CallNotFound = CATALOGUE["Client.CallNotFound"]
 NoSolutionProposed = CATALOGUE["Client.NoSolutionProposed"]
 SolutionAlreadyAnswered = CATALOGUE["Client.SolutionAlreadyAnswered"]
 InvalidArgument = CATALOGUE["Client.InvalidArgument"]
+AlreadyExists = CATALOGUE["Client.AlreadyExists"]
+TokenInvalid = CATALOGUE["Client.TokenInvalid"]
 ConfigurationError = CATALOGUE["Server.ConfigurationError"]
 Unavailable = CATALOGUE["Server.Unavailable"]
 InternalError = CATALOGUE["Server.InternalError"]

@@ -13,9 +13,9 @@ from helpdesk_soap.soap.contract import EXPORT_BASE_URL, extract_schema
 ROOT = Path(__file__).resolve().parents[2]
 NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoap.org/wsdl/soap/"}
 OPERATIONS = {
-    "helpdesk": ["ChangePassword", "CreateCall", "GetCallData", "Login", "Logout",
-                 "SetSolutionAcceptance"],
-    "staff": ["AddEntry", "AssignTechnician", "GetCall", "ListCalls", "Login", "Logout",
+    "helpdesk": ["ActivateLogin", "ChangePassword", "CreateCall", "GetCallData", "Login", "Logout",
+                 "RequestPasswordReset", "SetSolutionAcceptance"],
+    "staff": ["AddEntry", "AssignTechnician", "GetCall", "InviteLogin", "ListCalls", "Login", "Logout",
               "ProposeSolution", "SetPortalActive", "SetResult", "SetStatus", "UnassignTechnician"],
 }
 
