@@ -39,7 +39,7 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag):
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
-        elif tag in _BLOCK or tag == "li":
+        elif tag in _BLOCK:
             self.out.append("\n")
         if tag == "pre":
             self.pre = max(0, self.pre - 1)
