@@ -65,7 +65,7 @@ def measure(factory, verifier, label: str, n: int) -> dict[str, dict[str, float]
         principal = auth.authenticate(u, verifier, "bench", "bench-password")
     with uow() as u:
         target = calls.create_call(u, principal, CallRequest("BENCH", "Get target", Priority.LOW,
-                                                           Category.QUESTION)).call.id
+                                                           Category.QUESTION, "Bench.")).call.id
     for k in range(19):
         with uow() as u:
             staff.add_entry(u, target, EntryKind.HISTORY, f"entry {k}", author="bench")
@@ -74,7 +74,7 @@ def measure(factory, verifier, label: str, n: int) -> dict[str, dict[str, float]
         with uow() as u:
             auth.authenticate(u, verifier, "bench", "bench-password")
             calls.create_call(u, principal, CallRequest("BENCH", f"Bench {label} {i}", Priority.LOW,
-                                                         Category.QUESTION,
+                                                         Category.QUESTION, "Bench.",
                                                          external_ticket_id=f"{label}-{i}"))
 
     def get(i):
@@ -86,7 +86,7 @@ def measure(factory, verifier, label: str, n: int) -> dict[str, dict[str, float]
     for i in range(n):
         with uow() as u:
             cid = calls.create_call(u, principal, CallRequest("BENCH", "answer", Priority.LOW,
-                                                            Category.QUESTION)).call.id
+                                                            Category.QUESTION, "Bench.")).call.id
         with uow() as u:
             staff.propose_solution(u, cid, "fix", author="bench")
         answer_ids.append(cid)

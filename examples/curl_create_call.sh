@@ -23,6 +23,7 @@ curl --silent --show-error --max-time 30 "$HELPDESK_URL/helpdesk" \
         <h:CustomerId>$HELPDESK_CUSTOMER_ID</h:CustomerId>
         <h:ExternalTicketId>INC0012347</h:ExternalTicketId>
         <h:Subject>Voicemail not reachable</h:Subject>
+        <h:Description>Callers get a busy tone on the voicemail number.</h:Description>
         <h:Priority>Low</h:Priority>
         <h:Category>Question</h:Category>
       </h:Call>

@@ -5,6 +5,7 @@
 """
 
 import os
+from datetime import UTC, datetime
 
 from helpdesk_soap.client import HelpdeskClient
 from helpdesk_soap.client.errors import HelpdeskError, NoSolutionProposed
@@ -13,8 +14,9 @@ client = HelpdeskClient.from_env(timeout=(5, 30))
 try:
     created = client.create_call(
         os.environ["HELPDESK_CUSTOMER_ID"], "Phones in department 4 are down",
-        priority="High", category="TechnicalSupport", external_ticket_id="INC0012345",
-        description="All handsets show 'no line' since 07:40.", components=["PBX"])
+        "All handsets show 'no line' since 07:40.", priority="High", category="TechnicalSupport",
+        external_ticket_id="INC0012345", affected_domain="pbx.dept4.example",
+        first_occurred_at=datetime(2026, 11, 23, 7, 40, tzinfo=UTC), components=["PBX"])
     print(f"CallId {created.call_id} (created: {created.created}, status {created.status.code})")
     for warning in created.warnings:
         print(f"warning {warning.code}: {warning.message}")

@@ -32,6 +32,9 @@ subject = "Störung: Telefonanlage Halle 4 ✈ 🛠 Grüße"
 call = client.factory.create("NewCall")
 call.CustomerId, call.ExternalTicketId = env["HELPDESK_CUSTOMER_ID"], f"SUDS-{uuid.uuid4().hex[:12]}"
 call.Subject, call.Priority, call.Category = subject, "High", "TechnicalSupport"
+# What TechnicalSupport requires besides Subject, Description and Priority (see GetRequestTypes).
+call.Description = "Kein Freizeichen seit 07:40."
+call.AffectedDomain, call.FirstOccurredAt = "pbx.halle4.example", "2026-11-23T07:40:00+01:00"
 created = client.service.CreateCall(call)
 print(f"CallId {created.CallId} status {created.Status.Code}")
 data = client.service.GetCallData(created.CallId)

@@ -22,7 +22,9 @@ headers = {"_soapheaders": {"Session": {"Token": session.Token}}}
 subject = "Störung: Telefonanlage Halle 4 ✈ 🛠 Grüße"
 created = service.CreateCall(Call={
     "CustomerId": env["HELPDESK_CUSTOMER_ID"], "ExternalTicketId": f"ZEEP-{uuid.uuid4().hex[:12]}",
-    "Subject": subject, "Priority": "High", "Category": "TechnicalSupport"}, **headers)
+    "Subject": subject, "Description": "Kein Freizeichen seit 07:40.", "Priority": "High",
+    "Category": "TechnicalSupport",  # which needs these two as well (see GetRequestTypes):
+    "FirstOccurredAt": "2026-11-23T07:40:00+01:00", "AffectedDomain": "pbx.halle4.example"}, **headers)
 print(f"CallId {created.CallId} status {created.Status.Code}")
 data = service.GetCallData(CallId=created.CallId, **headers)
 print("roundtrip ok" if data.Subject == subject else f"roundtrip BROKEN: {data.Subject}")

@@ -79,11 +79,12 @@ def _engine(config: Config):
 @contextmanager
 def unit_of_work(config: Config):
     from .store.engine import make_session_factory
+    from .store.files import FileStore
     from .store.unit_of_work import SqlUnitOfWork
 
     engine = _engine(config)
     try:
-        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        with SqlUnitOfWork(make_session_factory(engine), FileStore(config.attachment_root)) as uow:
             yield uow
     finally:
         engine.dispose()

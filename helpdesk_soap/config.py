@@ -67,6 +67,19 @@ class Config:
     imap_password: str | None = field(default=None, repr=False)
     imap_folder: str = "INBOX"
     imap_security: str = "ssl"
+    #: Directory of attachment contents. Default: beside a SQLite file (``<name>-attachments``),
+    #: else in the per-user data directory. Servers sharing a database must share it.
+    attachment_dir: str | None = None
+
+    @property
+    def attachment_root(self) -> Path:
+        if self.attachment_dir:
+            return Path(self.attachment_dir)
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            db = Path(self.database_url[len(prefix):].split("?", 1)[0])
+            return db.with_name(db.stem + "-attachments")
+        return Path(platformdirs.user_data_dir("helpdesk-soap")) / "attachments"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
@@ -80,7 +93,8 @@ class Config:
                           ("smtp_user", str), ("smtp_password", str), ("smtp_security", str),
                           ("mail_from", str), ("mail_max_bytes", int), ("mail_quarantine_dir", str),
                           ("imap_host", str), ("imap_port", int), ("imap_user", str),
-                          ("imap_password", str), ("imap_folder", str), ("imap_security", str)):
+                          ("imap_password", str), ("imap_folder", str), ("imap_security", str),
+                          ("attachment_dir", str)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:

@@ -57,6 +57,10 @@ public final class HelpdeskExample {
         call.setDescription("Seit heute früh kein Freizeichen.");
         call.setPriority(Priority.MEDIUM);
         call.setCategory(Category.TECHNICAL_SUPPORT);
+        // TechnicalSupport also needs these two (see GetRequestTypes).
+        call.setAffectedDomain("pbx.halle4.example");
+        call.setFirstOccurredAt(javax.xml.datatype.DatatypeFactory.newInstance()
+                .newXMLGregorianCalendar("2026-11-23T07:40:00+01:00"));
         call.getComponents().add("PBX");
         CreateCallResult created = port.createCall(call, session);
         long callId = created.getCallId();  // xs:long -> long

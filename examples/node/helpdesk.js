@@ -20,7 +20,9 @@ async function main() {
   const subject = 'Störung: Telefonanlage Halle 4 ✈ 🛠 Grüße';
   const [created] = await client.CreateCallAsync({ Call: {
     CustomerId: env.HELPDESK_CUSTOMER_ID, ExternalTicketId: `NODE-${crypto.randomBytes(6).toString('hex')}`,
-    Subject: subject, Priority: 'High', Category: 'TechnicalSupport' } });
+    Subject: subject, Description: 'Kein Freizeichen seit 07:40.', Priority: 'High',
+    Category: 'TechnicalSupport', // which needs these two as well (see GetRequestTypes):
+    FirstOccurredAt: '2026-11-23T07:40:00+01:00', AffectedDomain: 'pbx.halle4.example' } });
   const callId = created.CreateCallResult.CallId;
   console.log(`CallId ${callId} status ${created.CreateCallResult.Status.Code}`);
   const [data] = await client.GetCallDataAsync({ CallId: callId });

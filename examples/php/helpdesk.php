@@ -18,7 +18,9 @@ $client->__setSoapHeaders([new SoapHeader($ns, 'Session', ['Token' => $session->
 $subject = 'Störung: Telefonanlage Halle 4 ✈ 🛠 Grüße';
 $created = $client->CreateCall(['Call' => [
     'CustomerId' => getenv('HELPDESK_CUSTOMER_ID'), 'ExternalTicketId' => 'PHP-' . bin2hex(random_bytes(6)),
-    'Subject' => $subject, 'Priority' => 'High', 'Category' => 'TechnicalSupport',
+    'Subject' => $subject, 'Description' => 'Kein Freizeichen seit 07:40.', 'Priority' => 'High',
+    'Category' => 'TechnicalSupport',  // which needs these two as well (see GetRequestTypes):
+    'FirstOccurredAt' => '2026-11-23T07:40:00+01:00', 'AffectedDomain' => 'pbx.halle4.example',
 ]])->CreateCallResult;
 echo "CallId {$created->CallId} status {$created->Status->Code}\n";
 $data = $client->GetCallData(['CallId' => $created->CallId])->GetCallDataResult;

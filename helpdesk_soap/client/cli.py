@@ -71,14 +71,22 @@ def _emit(ctx, value) -> None:
 @click.option("--customer", required=True, help="CustomerId as the helpdesk knows it.")
 @click.option("--subject", required=True)
 @click.option("--priority", default="Medium", show_default=True)
-@click.option("--category", default="TechnicalSupport", show_default=True)
-@click.option("--description")
+@click.option("--category", default="Question", show_default=True,
+              type=click.Choice(["Question", "TechnicalSupport", "Improvement"]))
+@click.option("--description", required=True)
+@click.option("--affected-domain", help="TechnicalSupport: where the fault shows (required there).")
+@click.option("--first-occurred", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]),
+              help="TechnicalSupport: when it first occurred, e.g. 2026-11-23T07:40+0100 (required there).")
+@click.option("--responsible-user", help="Improvement: the user responsible (required there).")
 @click.option("--external-ticket-id", help="Your ticket number (a retry with it returns the same call).")
 @click.pass_context
-def create(ctx, customer, subject, priority, category, description, external_ticket_id):
-    """CreateCall."""
-    _emit(ctx, _client(ctx).create_call(customer, subject, priority=priority, category=category,
-                                        description=description, external_ticket_id=external_ticket_id))
+def create(ctx, customer, subject, priority, category, description, affected_domain, first_occurred,
+           responsible_user, external_ticket_id):
+    """CreateCall. GetRequestTypes (``request-types``) lists what each category needs."""
+    _emit(ctx, _client(ctx).create_call(
+        customer, subject, description, priority=priority, category=category,
+        affected_domain=affected_domain, first_occurred_at=first_occurred,
+        responsible_user=responsible_user, external_ticket_id=external_ticket_id))
 
 
 @main.command()

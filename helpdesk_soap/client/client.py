@@ -3,8 +3,11 @@
     from helpdesk_soap.client import HelpdeskClient
 
     client = HelpdeskClient.from_env()            # HELPDESK_URL, _LOGIN, _PASSWORD
-    created = client.create_call("ACME", "Phones down", priority="High",
-                                 category="TechnicalSupport", external_ticket_id="INC0012345")
+    created = client.create_call("ACME", "Phones down", "All phones in dept 4 are dead.",
+                                 priority="High", category="TechnicalSupport",
+                                 affected_domain="pbx.acme.example",
+                                 first_occurred_at=datetime(2026, 11, 23, 7, 40, tzinfo=UTC),
+                                 external_ticket_id="INC0012345")
     data = client.get_call_data(created.call_id)
     client.accept_solution(created.call_id, "works again")
 
@@ -170,15 +173,21 @@ def _detail(detail) -> dict:
 class HelpdeskClient(_Base):
     """The customer-side service: /helpdesk."""
 
-    def create_call(self, customer_id: str, subject: str, *, priority: str = "Medium",
-                    category: str = "TechnicalSupport", description: str | None = None,
+    def create_call(self, customer_id: str, subject: str, description: str | None = None, *,
+                    priority: str = "Medium", category: str = "Question",
                     external_ticket_id: str | None = None, service_level: str | None = None,
                     components: Iterable[str] = (), reporter_name: str | None = None,
                     reporter_email: str | None = None, reporter_phone: str | None = None,
-                    installation: str | None = None, first_occurred_at: datetime | None = None
+                    installation: str | None = None, first_occurred_at: datetime | None = None,
+                    affected_domain: str | None = None, browser: str | None = None,
+                    hosting: str | None = None, responsible_user: str | None = None
                     ) -> CallCreated:
+        """Open a call. Each category needs its own fields (``request_types()`` lists them):
+        every one a description; TechnicalSupport also ``affected_domain`` and
+        ``first_occurred_at``; Improvement a ``responsible_user``."""
         call = {"CustomerId": customer_id, "Subject": subject, "Priority": priority,
-                "Category": category,
+                "Category": category, "AffectedDomain": affected_domain, "Browser": browser,
+                "Hosting": hosting, "ResponsibleUser": responsible_user,
                 # Retries must resend the same id, so one is made up front when none is given.
                 "ExternalTicketId": external_ticket_id or f"hdc-{uuid.uuid4()}",
                 "Description": description, "ServiceLevel": service_level,

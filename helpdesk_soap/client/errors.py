@@ -64,6 +64,9 @@ CODES = {
     "Client.SchemaValidationError": False, "Client.RequestTooLarge": False,
     "Client.SoapActionMismatch": False, "Client.UnknownOperation": False,
     "Client.NotFound": False, "Client.MethodNotAllowed": False, "VersionMismatch": False,
+    "Client.MissingField": False, "Client.CallClosed": False,
+    "Client.AttachmentNotFound": False, "Client.AttachmentTooLarge": False,
+    "Client.ContentTypeNotAllowed": False,
     "Server.ConfigurationError": False, "Server.Unavailable": True, "Server.InternalError": True,
 }
 

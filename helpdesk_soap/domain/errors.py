@@ -69,6 +69,36 @@ class InvalidArgument(DomainError):
     default_message = "A field has an invalid value."
 
 
+class MissingField(DomainError):
+    """A field the call's category requires (GetRequestTypes) is absent or empty."""
+
+    code = "Client.MissingField"
+    default_message = "A required field is missing."
+
+
+class CallClosed(DomainError):
+    """The call is in a final status: the customer side can no longer add to it (document 003)."""
+
+    code = "Client.CallClosed"
+    default_message = "The call is closed; open a new call instead."
+
+
+class AttachmentNotFound(DomainError):
+    # Also for attachments the caller may not see, so ids cannot be probed.
+    code = "Client.AttachmentNotFound"
+    default_message = "No such attachment."
+
+
+class AttachmentTooLarge(DomainError):
+    code = "Client.AttachmentTooLarge"
+    default_message = "The attachment is larger than the configured limit."
+
+
+class ContentTypeNotAllowed(DomainError):
+    code = "Client.ContentTypeNotAllowed"
+    default_message = "Attachments of this content type are not accepted."
+
+
 class UnknownReference(DomainError):
     """An admin or staff action names a customer, status, login or call that does not exist."""
 

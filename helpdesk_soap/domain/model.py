@@ -162,12 +162,19 @@ class CallRequest:
     reporter_phone: str | None = None
     installation: str | None = None
     first_occurred_at: datetime | None = None
+    #: Technical support (source document 002): the domain where the fault shows.
+    affected_domain: str | None = None
+    browser: str | None = None
+    hosting: str | None = None
+    #: Improvement suggestions: the customer's user responsible for the suggestion.
+    responsible_user: str | None = None
 
     def validated(self) -> CallRequest:
         """Checked, with text cleaned of characters XML 1.0 cannot carry (see text.py)."""
         cleaned = {f: xml_safe(getattr(self, f)) for f in (
             "customer_number", "subject", "description", "external_ticket_id", "service_level",
-            "reporter_name", "reporter_email", "reporter_phone", "installation")}
+            "reporter_name", "reporter_email", "reporter_phone", "installation",
+            "affected_domain", "browser", "hosting", "responsible_user")}
         self = replace(self, components=tuple(xml_safe(c) for c in self.components), **cleaned)
         subject = self.subject.strip()
         if not subject:
@@ -201,12 +208,27 @@ class Call:
     reporter_phone: str | None = None
     installation: str | None = None
     first_occurred_at: datetime | None = None
+    affected_domain: str | None = None
+    browser: str | None = None
+    hosting: str | None = None
+    responsible_user: str | None = None
     result: str | None = None
     solution: str | None = None
     solution_state: SolutionState = SolutionState.NONE
+    #: When the customer's view of the call last changed (``updated_at`` moves on internal
+    #: changes too, which the customer must not learn about).
+    changed_at: datetime | None = None
+    #: The store's change sequence number of the last customer-visible change (0: none yet).
+    change_seq: int = 0
     id: int | None = None
     version: int = 0
     new_entries: list[Entry] = field(default_factory=list)
+    #: Set by every customer-visible change; the store then gives the call a new change_seq.
+    public_change: bool = False
+
+    def __post_init__(self):
+        if self.changed_at is None:
+            self.changed_at = self.created_at
 
     def visible_to(self, principal: Principal) -> bool:
         """A login sees its customer's (or organisation's) calls and the calls it created."""
@@ -219,6 +241,14 @@ class Call:
             entry = replace(entry, text=xml_safe(entry.text))
         self.new_entries.append(entry)
         self.updated_at = entry.created_at
+        if entry.visibility is Visibility.PUBLIC:
+            self.mark_public_change(entry.created_at)
+
+    def mark_public_change(self, now: datetime) -> None:
+        """A change the customer side sees: a public entry, status, result, solution, attachment."""
+        self.public_change = True
+        self.changed_at = now
+        self.updated_at = max(self.updated_at, now)
 
     def set_status(self, status: Status, *, author: str, now: datetime) -> bool:
         if status.code == self.status_code:
@@ -233,6 +263,7 @@ class Call:
         self.result = xml_safe(text)
         self.record(Entry(EntryKind.HISTORY, "Result updated.", author, now,
                           visibility=Visibility.INTERNAL))
+        self.mark_public_change(now)
 
     def propose_solution(self, text: str, proposed: Status, *, author: str, now: datetime) -> None:
         if not text.strip():

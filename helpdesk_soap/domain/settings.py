@@ -39,6 +39,24 @@ class Settings:
     lockout_threshold: int = 5
     #: Minutes a locked login stays locked.
     lockout_minutes: int = 15
+    #: Largest attachment accepted, in bytes. The request limit (HELPDESK_MAX_REQUEST_BYTES,
+    #: default 10 MiB) must leave room for it as base64 (4/3 of it) plus the envelope; the
+    #: default of 7 MiB fits the default request limit.
+    attachment_max_bytes: int = 7 * 1024 * 1024
+    #: Content types accepted for attachments, comma-separated; ``image/*`` accepts a whole kind.
+    attachment_content_types: str = (
+        "application/pdf,image/*,text/plain,text/csv,application/zip,application/json,"
+        "application/xml,text/xml,message/rfc822,application/msword,application/vnd.ms-excel,"
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+        "application/vnd.oasis.opendocument.text,application/vnd.oasis.opendocument.spreadsheet")
+    #: CreateCall refuses calls that lack a field their category requires (GetRequestTypes).
+    #: Switch off only for legacy callers that cannot send them yet.
+    enforce_request_types: bool = True
+
+    @property
+    def allowed_content_types(self) -> tuple[str, ...]:
+        return tuple(t.strip().lower() for t in self.attachment_content_types.split(",") if t.strip())
 
     @classmethod
     def keys(cls) -> list[str]:

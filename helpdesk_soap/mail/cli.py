@@ -23,6 +23,7 @@ EX_TEMPFAIL = 75
 @contextmanager
 def _intake(config: Config):
     from ..store.engine import make_session_factory
+    from ..store.files import FileStore
     from ..store.unit_of_work import SqlUnitOfWork
     from .intake import MailIntake
 
@@ -31,7 +32,8 @@ def _intake(config: Config):
     engine = _engine(config)
     factory = make_session_factory(engine)
     try:
-        yield MailIntake(lambda: SqlUnitOfWork(factory),
+        files = FileStore(config.attachment_root)
+        yield MailIntake(lambda: SqlUnitOfWork(factory, files),
                          Path(config.mail_quarantine_dir or default_quarantine_dir()),
                          config.mail_max_bytes)
     finally:

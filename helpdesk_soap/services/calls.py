@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..domain import request_types
+from ..domain.attachments import Attachment
 from ..domain.errors import CallNotFound, ConfigurationError
 from ..domain.model import (Call, CallRequest, Entry, EntryKind, Principal, Status,
                             Visibility, Warning, contact_url, visible_result)
@@ -42,6 +44,8 @@ class CallData:
     result: str | None
     history: list[Entry]
     contacts: list[ContactView]
+    #: Metadata only: contents travel one at a time, through GetAttachment.
+    attachments: list[Attachment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +69,7 @@ def create_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
         if existing is not None:
             return _replayed(uow, principal, existing)
     try:
-        outcome = open_call(uow, principal, request, now)
+        outcome = file_call(uow, principal, request, now)
         uow.commit()
     except Conflict:
         # Another worker stored the same ExternalTicketId first: return its call.
@@ -77,7 +81,7 @@ def create_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
     return outcome
 
 
-def open_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
+def file_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
               now: datetime | None = None) -> CreateOutcome:
     """CreateCall's rules, stored in the caller's transaction without committing it.
 
@@ -88,6 +92,8 @@ def open_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
     now = now or utcnow()
     uow.begin_write()
     settings: Settings = uow.settings.get()
+    if settings.enforce_request_types:
+        request_types.check(request)
     named = uow.customers.by_number(request.customer_number)
     intake = decide_intake(settings, principal, named, request.service_level)
     customer = named if intake.customer_known else uow.customers.by_number(intake.customer_number)
@@ -103,7 +109,9 @@ def open_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
         external_ticket_id=request.external_ticket_id, service_level=intake.service_level,
         components=request.components, reporter_name=request.reporter_name,
         reporter_email=request.reporter_email, reporter_phone=request.reporter_phone,
-        installation=request.installation, first_occurred_at=request.first_occurred_at)
+        installation=request.installation, first_occurred_at=request.first_occurred_at,
+        affected_domain=request.affected_domain, browser=request.browser, hosting=request.hosting,
+        responsible_user=request.responsible_user)
     call.record(Entry(EntryKind.HISTORY, f"Call created by {principal.login_name}.",
                       principal.login_name, now))
     if not intake.customer_known:
@@ -144,7 +152,9 @@ def get_call_data(uow: UnitOfWork, principal: Principal, call_id: int,
     contacts = [ContactView(e, contact_url(settings.web_base_url, e.path))
                 for e in entries if e.kind is EntryKind.CONTACT]
     customer = uow.customers.get(call.customer_id)
-    return CallData(call, status, customer.number, visible_result(call, status), history, contacts)
+    attachments = source.attachments.for_call(call.id, visibility=Visibility.PUBLIC)
+    return CallData(call, status, customer.number, visible_result(call, status), history, contacts,
+                    attachments)
 
 
 def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int, accepted: bool,

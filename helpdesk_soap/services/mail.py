@@ -4,7 +4,7 @@
   or integration login, else a customer's configured mail domain. Anyone
   else is an unknown sender, and the call goes to the unknown-customer
   account in the unknown-customer status, by the same rules as CreateCall
-  (``calls.open_call``).
+  (``calls.file_call``).
 * A reply belongs to a call when its In-Reply-To/References name a Message-ID
   the helpdesk sent or took in for that call, or when its subject carries the
   call's tag and the sender may see the call (or reported it).
@@ -17,12 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..domain.errors import ConfigurationError
+from ..domain.attachments import check_upload, normalise_content_type
+from ..domain.errors import ConfigurationError, DomainError
 from ..domain.mail import Attachment, InboundMail, find_call_tag, trim_quoted
 from ..domain.model import (Call, CallRequest, Category, ContactType, Customer, Entry, EntryKind,
                             Principal, Priority, Role, Visibility)
+from . import attachments as attachment_service
 from .auth import check_portal
-from .calls import open_call, utcnow
+from .calls import file_call, utcnow
 from .unit_of_work import Conflict, UnitOfWork
 
 
@@ -72,13 +74,18 @@ def _ingest(uow: UnitOfWork, mail: InboundMail, now: datetime) -> IngestOutcome:
                           contact_type=ContactType.EMAIL))
         kind = "contact"
     else:
-        call = open_call(uow, sender.principal, _request(mail, sender), now).call
+        call = file_call(uow, sender.principal, _request(mail, sender), now).call
         kind = "created"
-    add_mail_attachments(uow, call, sender.principal, mail.attachments, now)
+    accepted = screen_attachments(uow, call, mail.attachments, now)
     if call.new_entries:
         uow.calls.save(call)
+    if kind == "contact":
+        uow.calls.set_staff_unread(call.id, True)  # a customer's answer, like AddCallNote
     uow.mail.settle(row, kind, call.id)
-    uow.commit()
+    if accepted:
+        store_attachments(uow, call.id, mail.sender, accepted, now)  # commits, with the call
+    else:
+        uow.commit()
     return IngestOutcome(kind, call.id)
 
 
@@ -122,21 +129,46 @@ def _request(mail: InboundMail, sender: Sender) -> CallRequest:
     return CallRequest(
         customer_number=sender.customer.number if sender.customer else mail.sender[:64],
         subject=(mail.subject.strip() or "(no subject)")[:200],
-        priority=Priority.MEDIUM, category=Category.TECHNICAL_SUPPORT,
-        description=mail.text, reporter_name=(mail.sender_name or "")[:200] or None,
+        # Mail says nothing of the technical-support fields (domain, first
+        # occurrence), so it arrives as a question; staff re-classify it.
+        priority=Priority.MEDIUM, category=Category.QUESTION,
+        description=mail.text.strip() or "(the mail had no text)", reporter_name=(mail.sender_name or "")[:200] or None,
         reporter_email=mail.sender[:254])
 
 
-def add_mail_attachments(uow: UnitOfWork, call: Call, principal: Principal,
-                         attachments: tuple[Attachment, ...], now: datetime) -> None:
-    """The one place mail attachments reach a call.
+def screen_attachments(uow: UnitOfWork, call: Call, attachments: tuple[Attachment, ...],
+                       now: datetime) -> list[Attachment]:
+    """The attachments the upload rules accept; the others are named in an internal entry.
 
-    Attachment storage (issue 8) is not on this branch yet: until it is, the
-    files are not stored, and an internal entry names each one so staff know
-    what arrived.
+    Checked before anything is stored, so a file the rules refuse (too large, a
+    content type not allowed) never fails the message: staff see what was left out.
     """
-    if not attachments:
-        return
-    names = ", ".join(f"{a.file_name} ({a.content_type}, {len(a.content)} bytes)" for a in attachments)
-    call.record(Entry(EntryKind.HISTORY, f"Attachments received by e-mail but not stored: {names}",
-                      "system", now, visibility=Visibility.INTERNAL))
+    settings = uow.settings.get()
+    accepted, refused = [], []
+    for a in attachments:
+        try:
+            content_type = normalise_content_type(a.content_type)
+            check_upload(content_type, len(a.content), max_bytes=settings.attachment_max_bytes,
+                         allowed=settings.allowed_content_types)
+        except DomainError as exc:
+            refused.append(f"{a.file_name} ({a.content_type}, {len(a.content)} bytes): {exc.message}")
+            continue
+        accepted.append(Attachment(a.file_name, content_type, a.content))
+    if refused:
+        call.record(Entry(EntryKind.HISTORY, "Attachments received by e-mail but not stored: "
+                          + "; ".join(refused), "system", now, visibility=Visibility.INTERNAL))
+    return accepted
+
+
+def store_attachments(uow: UnitOfWork, call_id: int, sender: str, accepted: list[Attachment],
+                      now: datetime) -> None:
+    """Store screened attachments through the attachment service (the rules live there).
+
+    The intake has already decided which call the message belongs to, so the files
+    are attached on its behalf (a system principal named after the sender), public,
+    as the customer sent them. The first one commits the message's transaction.
+    """
+    system = Principal(None, sender, None, role=Role.STAFF)
+    for a in accepted:
+        attachment_service.add_attachment(uow, system, call_id, a.file_name, a.content_type,
+                                          a.content, now=now)

@@ -17,6 +17,7 @@ from ..domain.errors import InvalidArgument, UnknownReference
 from ..domain.model import (AssignmentState, Call, ContactType, Entry, EntryKind, Principal, Role,
                             Status, Visibility)
 from ..domain.settings import Settings
+from ..domain.text import xml_safe
 from .auth import require_role
 from .calls import _status, utcnow
 from .notify import notify_customer
@@ -46,6 +47,10 @@ class StaffCallView:
     customer_number: str
     entries: list[Entry]
     assignments: list
+    attachments: list
+    time_records: list
+    #: A customer replied (or attached a file) since a staff member last opened the call.
+    unread: bool
 
 
 def _load(uow: UnitOfWork, call_id: int) -> Call:
@@ -71,18 +76,43 @@ def list_calls(uow: UnitOfWork, where: CallFilter, cursor: str | None = None,
 
 
 def get_call(uow: UnitOfWork, principal: Principal, call_id: int) -> StaffCallView:
-    """The whole call, internal entries included. Opening it marks the caller's assignment seen."""
+    """The whole call, internal entries included.
+
+    Opening it marks the caller's assignment seen and the customer's replies read; the view
+    still reports them as unread this once, so the opener sees what is new.
+    """
     call = uow.calls.get(call_id)
     if call is None:
         raise UnknownReference(f"Call {call_id} does not exist.", field="CallId")
     assignments = uow.assignments.for_call(call_id)
-    if any(a.login_id == principal.login_id and not a.seen for a in assignments):
+    unread = uow.calls.staff_unread(call_id)
+    if unread or any(a.login_id == principal.login_id and not a.seen for a in assignments):
         uow.begin_write()
         uow.assignments.mark_seen(call_id, principal.login_id)
+        uow.calls.set_staff_unread(call_id, False)
         uow.commit()
         assignments = uow.assignments.for_call(call_id)
     return StaffCallView(call, _status(uow, call.status_code), uow.customers.get(call.customer_id).number,
-                         uow.calls.entries(call_id), assignments)
+                         uow.calls.entries(call_id), assignments, uow.attachments.for_call(call_id),
+                         uow.time_records.for_call(call_id), unread)
+
+
+MAX_MINUTES = 24 * 60
+
+
+def record_time(uow: UnitOfWork, call_id: int, minutes: int, note: str, *, technician: str,
+                author: str, now: datetime | None = None) -> Call:
+    """Record time a technician spent on a call; customers see the sum as time spent."""
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise InvalidArgument(f"Minutes must be between 1 and {MAX_MINUTES}.", field="Minutes",
+                              limit=MAX_MINUTES)
+    now = now or utcnow()
+    note = xml_safe(note or "").strip()
+    call = _load(uow, call_id)
+    uow.time_records.add(call_id, _technician(uow, technician), minutes, note, author, now)
+    call.record(Entry(EntryKind.HISTORY, f"{technician} spent {minutes} min." + (f" {note}" if note else ""),
+                      author, now, visibility=Visibility.INTERNAL))
+    return _save(uow, call)
 
 
 def add_entry(uow: UnitOfWork, call_id: int, kind: EntryKind, text: str, *, author: str,

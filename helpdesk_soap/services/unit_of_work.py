@@ -24,6 +24,10 @@ class UnitOfWork(Protocol):
     assignments: Any
     mail: Any
     tokens: Any
+    attachments: Any
+    time_records: Any
+    #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.
+    files: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

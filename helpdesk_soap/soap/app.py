@@ -19,6 +19,7 @@ from ..security import PasswordVerifier
 from ..services import auth
 from ..services.unit_of_work import UnitOfWork
 from ..store.engine import make_engine, make_session_factory
+from ..store.files import FileStore
 from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
 from .faults import HelpdeskSoap11, to_fault
@@ -36,14 +37,15 @@ class Runtime:
     session_factory: sessionmaker[Session]
     verifier: PasswordVerifier
     replica_session_factory: sessionmaker[Session] | None = None
+    files: FileStore | None = None
 
     def unit_of_work(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
+        return SqlUnitOfWork(self.session_factory, self.files)
 
     def replica_unit_of_work(self) -> UnitOfWork | None:
         if self.replica_session_factory is None:
             return None
-        return SqlUnitOfWork(self.replica_session_factory)
+        return SqlUnitOfWork(self.replica_session_factory, self.files)
 
 
 @dataclass
@@ -109,7 +111,7 @@ def applications(runtime: Runtime | None) -> dict[str, GatewayApplication]:
     """The Spyne application behind each path."""
     def make(service, name, roles, portal):
         return GatewayApplication([service], runtime, roles, portal, tns=TNS, name=name,
-                                  in_protocol=HelpdeskSoap11(validator="lxml"),
+                                  in_protocol=HelpdeskSoap11(validator="lxml", huge_tree=True),
                                   out_protocol=HelpdeskSoap11())
 
     return {"/helpdesk": make(HelpdeskService, "Helpdesk", CUSTOMER_SIDE, True),
@@ -137,7 +139,8 @@ def create_app(config: Config) -> Gateway:
         engines.append(make_engine(config.database_replica_url, **pool))
     runtime = Runtime(make_session_factory(engines[0]),
                       PasswordVerifier(ttl=config.auth_cache_seconds),
-                      make_session_factory(engines[1]) if len(engines) > 1 else None)
+                      make_session_factory(engines[1]) if len(engines) > 1 else None,
+                      FileStore(config.attachment_root))
 
     def close() -> None:
         for engine in engines:

@@ -65,7 +65,9 @@ CATALOGUE: dict[str, type[HelpdeskFault]] = {
         errors.AuthenticationFailed, errors.SessionExpired, errors.AccessDenied,
         errors.ServiceUnavailable, errors.CallNotFound, errors.NoSolutionProposed,
         errors.SolutionAlreadyAnswered, errors.InvalidArgument, errors.UnknownReference,
-        errors.AlreadyExists, errors.TokenInvalid, errors.ConfigurationError, errors.StoreUnavailable, errors.InternalError)
+        errors.AlreadyExists, errors.TokenInvalid, errors.ConfigurationError, errors.StoreUnavailable, errors.InternalError,
+        errors.MissingField, errors.CallClosed, errors.AttachmentNotFound,
+        errors.AttachmentTooLarge, errors.ContentTypeNotAllowed)
 }
 CATALOGUE.update({code: _fault_class(code, doc) for code, doc in TRANSPORT_CODES.items()})
 
@@ -80,6 +82,11 @@ SolutionAlreadyAnswered = CATALOGUE["Client.SolutionAlreadyAnswered"]
 InvalidArgument = CATALOGUE["Client.InvalidArgument"]
 AlreadyExists = CATALOGUE["Client.AlreadyExists"]
 TokenInvalid = CATALOGUE["Client.TokenInvalid"]
+MissingField = CATALOGUE["Client.MissingField"]
+CallClosed = CATALOGUE["Client.CallClosed"]
+AttachmentNotFound = CATALOGUE["Client.AttachmentNotFound"]
+AttachmentTooLarge = CATALOGUE["Client.AttachmentTooLarge"]
+ContentTypeNotAllowed = CATALOGUE["Client.ContentTypeNotAllowed"]
 ConfigurationError = CATALOGUE["Server.ConfigurationError"]
 Unavailable = CATALOGUE["Server.Unavailable"]
 InternalError = CATALOGUE["Server.InternalError"]

@@ -19,8 +19,11 @@ SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 MAX_ATTRIBUTES = 64
 _CHUNK = 64 * 1024
 
+# huge_tree lifts libxml2's 10 MB cap on one text node, so a large attachment (base64 in
+# one element) parses; the size of the whole body is bounded by read_body's limit, and
+# nesting stays capped (2,048 levels).
 _PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
-                          huge_tree=False, collect_ids=False, dtd_validation=False)
+                          huge_tree=True, collect_ids=False, dtd_validation=False)
 
 
 @dataclass

@@ -7,9 +7,10 @@ translation happen around every method, in ``GatewayApplication.call_wrapper``.
 
 from __future__ import annotations
 
-from spyne import Boolean, Integer64, ServiceBase, Unicode, rpc
+from spyne import Boolean, ByteArray, Integer32, Integer64, ServiceBase, Unicode, rpc
 
-from ..services import calls, tokens
+from ..domain import model as dm
+from ..services import attachments, calls, tokens, workflow
 from . import faults as f
 from . import sessions
 from . import types as t
@@ -60,7 +61,7 @@ class HelpdeskService(ServiceBase):
         same whether or not such a login exists. No credentials."""
         tokens.request_password_reset(ctx.udc.uow, LoginName)
 
-    @rpc(t.req(t.NewCall), _returns=t.req(t.CreateCallResult), _throws=f.COMMON)
+    @rpc(t.req(t.NewCall), _returns=t.req(t.CreateCallResult), _throws=[*f.COMMON, f.MissingField])
     def CreateCall(ctx, Call):
         """Create and start a service call. A retry with the same ExternalTicketId returns the same call."""
         scope = ctx.udc
@@ -80,3 +81,63 @@ class HelpdeskService(ServiceBase):
         scope = ctx.udc
         return t.acceptance_result(calls.set_solution_acceptance(
             scope.uow, scope.principal, CallId, Accepted, Comment or ""))
+
+    @rpc(t.opt(Integer32), t.opt(Integer32), t.opt(Unicode, max_len=64), t.opt(t.Stage),
+         t.opt(t.Category), t.opt(Unicode, max_len=200), t.opt(Unicode, max_len=200),
+         t.opt(Integer32), _returns=t.req(t.CallOverview), _throws=f.COMMON)
+    def ListCalls(ctx, Year, Month, Status, Stage, Category, SubjectContains, Cursor, PageSize):
+        """The login's calls, newest first, optionally filtered by year and month of creation,
+        status, stage, category and text in the subject. Page on with NextCursor; PageSize is
+        at most 100 (default 50). TotalMinutesSpent covers every call the filter matches."""
+        scope = ctx.udc
+        where = workflow.OverviewFilter(Year, Month, Status, dm.Stage(str(Stage)) if Stage else None,
+                                        dm.Category(str(Category)) if Category else None,
+                                        SubjectContains)
+        return t.call_overview(workflow.list_calls(scope.uow, scope.principal, where, Cursor, PageSize))
+
+    @rpc(t.req(Integer64), t.opt(Integer32), _returns=t.req(t.ChangedCalls), _throws=f.COMMON)
+    def GetChangedCalls(ctx, Since, PageSize):
+        """Calls whose customer-visible state changed after the watermark Since (0 the first
+        time): a public entry, the status, the result, the solution or an attachment. Send
+        the returned Watermark next time; while MoreAvailable, ask again at once."""
+        scope = ctx.udc
+        return t.changed_calls(workflow.changed_calls(scope.uow, scope.principal, Since, PageSize))
+
+    @rpc(t.req(Integer64), t.req(Unicode, max_len=t.MAX_TEXT), _returns=t.req(t.NoteResult),
+         _throws=[*f.COMMON, f.CallNotFound, f.CallClosed])
+    def AddCallNote(ctx, CallId, Text):
+        """Reply to a call: the text joins its public history, and staff see it as unread."""
+        scope = ctx.udc
+        entry = workflow.add_note(scope.uow, scope.principal, CallId, Text)
+        call = calls.visible_call(scope.uow, scope.principal, CallId)
+        return t.NoteResult(CallId=CallId, CreatedAt=entry.created_at,
+                            Status=t.status_info(calls._status(scope.uow, call.status_code)))
+
+    @rpc(t.req(Integer64), t.req(Unicode, max_len=255, min_len=1), t.req(Unicode, max_len=200),
+         t.req(ByteArray), _returns=t.req(t.AttachmentInfo),
+         _throws=[*f.COMMON, f.CallNotFound, f.CallClosed, f.AttachmentTooLarge,
+                  f.ContentTypeNotAllowed])
+    def AddAttachment(ctx, CallId, FileName, ContentType, Content):
+        """Attach a file (base64) to an existing, open call. Size and content types are limited
+        by the helpdesk's settings; the answer carries the stored SHA-256 to check against."""
+        scope = ctx.udc
+        return t.attachment_info(attachments.add_attachment(
+            scope.uow, scope.principal, CallId, FileName, ContentType, t.content_bytes(Content)))
+
+    @rpc(t.req(Integer64), t.req(Integer64), _returns=t.req(t.AttachmentData),
+         _throws=[*f.COMMON, f.CallNotFound, f.AttachmentNotFound])
+    def GetAttachment(ctx, CallId, AttachmentId):
+        """One attachment of a call with its content (base64). GetCallData lists them."""
+        scope = ctx.udc
+        attachment, content = attachments.get_attachment(scope.uow, scope.principal, CallId, AttachmentId)
+        return t.AttachmentData(Attachment=t.attachment_info(attachment), Content=[content])
+
+    @rpc(_returns=t.req(t._list(t.RequestType, "RequestTypeList")), _throws=f.COMMON)
+    def GetRequestTypes(ctx):
+        """The fields each category of call takes, and which CreateCall requires."""
+        return t.request_types(workflow.request_types())
+
+    @rpc(_returns=t.req(t._list(t.StatusDefinition, "StatusDefinitionList")), _throws=f.COMMON)
+    def GetStatuses(ctx):
+        """The configured call statuses, their stages and whether they are final."""
+        return [t.status_definition(s) for s in workflow.statuses(ctx.udc.uow)]

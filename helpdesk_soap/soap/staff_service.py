@@ -6,10 +6,10 @@ is recorded in the call's history with the login that made it.
 
 from __future__ import annotations
 
-from spyne import Boolean, DateTime, Integer32, Integer64, ServiceBase, Unicode, rpc
+from spyne import Boolean, ByteArray, DateTime, Integer32, Integer64, ServiceBase, Unicode, rpc
 
 from ..domain import model as dm
-from ..services import admin, staff, tokens
+from ..services import admin, attachments, staff, tokens
 from . import faults as f
 from . import sessions
 from . import staff_types as st
@@ -98,3 +98,27 @@ class StaffService(ServiceBase):
         """Admins only: switch a customer's or organisation's portal on or off."""
         staff.require_admin(ctx.udc.principal)
         admin.set_portal_active(ctx.udc.uow, Active, customer_number=CustomerId, organisation=Organisation)
+
+    @rpc(t.req(Integer64), t.req(Unicode, max_len=255, min_len=1), t.req(Unicode, max_len=200),
+         t.req(ByteArray), t.req(t.Visibility), _returns=t.req(t.AttachmentInfo),
+         _throws=[*CALL_FAULTS, f.AttachmentTooLarge, f.ContentTypeNotAllowed])
+    def AddAttachment(ctx, CallId, FileName, ContentType, Content, Visibility):
+        """Attach a file to a call: Public (the customer sees it) or Internal."""
+        return t.attachment_info(attachments.add_attachment(
+            ctx.udc.uow, ctx.udc.principal, CallId, FileName, ContentType, t.content_bytes(Content),
+            visibility=dm.Visibility(str(Visibility))))
+
+    @rpc(t.req(Integer64), t.req(Integer64), _returns=t.req(t.AttachmentData),
+         _throws=[*CALL_FAULTS, f.AttachmentNotFound])
+    def GetAttachment(ctx, CallId, AttachmentId):
+        attachment, content = attachments.get_attachment(ctx.udc.uow, ctx.udc.principal, CallId, AttachmentId)
+        return t.AttachmentData(Attachment=t.attachment_info(attachment), Content=[content])
+
+    @rpc(t.req(Integer64), t.req(Integer32), t.opt(Unicode, max_len=4000), t.opt(Unicode, max_len=200),
+         _returns=t.req(st.ChangeResult), _throws=CALL_FAULTS)
+    def RecordTime(ctx, CallId, Minutes, Note, Technician):
+        """Record minutes a technician (the caller, unless named) spent on a call. Customers see
+        the sum as the time spent on their call."""
+        return st.change_result(staff.record_time(
+            ctx.udc.uow, CallId, Minutes, Note or "", technician=Technician or _author(ctx),
+            author=_author(ctx)))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from spyne import Boolean, DateTime, Integer64, Unicode
+from spyne import Boolean, DateTime, Integer32, Integer64, Unicode
 
+from ..domain import model as dm
 from ..services.staff import CallPage, StaffCallView
-from .types import (CALL_CORE, AssignmentState, Category, ContactType, EntryKind, Model, Priority,
-                    SolutionState, Stage, Visibility, _list, core_fields, opt, req)
+from .types import (CALL_ADDED, CALL_CORE, AssignmentState, Category, ContactType, EntryKind, Model,
+                    Priority, SolutionState, Stage, Visibility, _list, added_fields, core_fields, opt,
+                    req)
 
 
 class CallSummary(Model):
@@ -22,6 +24,7 @@ class CallSummary(Model):
         ("SolutionState", req(SolutionState)),
         ("CreatedAt", req(DateTime)),
         ("ChangedAt", req(DateTime)),
+        ("UnreadReply", req(Boolean)),
     ]
 
 
@@ -54,8 +57,18 @@ class Assignment(Model):
     ]
 
 
+class TimeRecord(Model):
+    _type_info = [
+        ("Technician", req(Unicode)),
+        ("Minutes", req(Integer32)),
+        ("Note", req(Unicode)),
+        ("CreatedAt", req(DateTime)),
+    ]
+
+
 class StaffCallData(Model):
-    """The staff's view: the reporter, every entry (internal too) and the assignments."""
+    """The staff's view: the reporter, every entry and attachment (internal too), the
+    assignments and the recorded time. ChangedAt here is the last change of any kind."""
 
     _type_info = CALL_CORE + [
         ("ReporterName", opt(Unicode)),
@@ -63,6 +76,10 @@ class StaffCallData(Model):
         ("ReporterPhone", opt(Unicode)),
         ("Entries", req(_list(StaffEntry, "StaffEntryList"))),
         ("Assignments", req(_list(Assignment, "AssignmentList"))),
+    ] + CALL_ADDED + [
+        ("TimeRecords", req(_list(TimeRecord, "TimeRecordList"))),
+        ("MinutesSpent", req(Integer64)),
+        ("UnreadReply", req(Boolean)),
     ]
 
 
@@ -79,13 +96,17 @@ def call_list(page: CallPage) -> CallList:
         CallId=r.call_id, ExternalTicketId=r.external_ticket_id, CustomerId=r.customer_number,
         Subject=r.subject, StatusCode=r.status_code, Stage=r.stage, Priority=r.priority,
         Category=r.category, SolutionState=r.solution_state, CreatedAt=r.created_at,
-        ChangedAt=r.updated_at) for r in page.rows], NextCursor=page.next_cursor)
+        ChangedAt=r.updated_at, UnreadReply=r.staff_unread) for r in page.rows], NextCursor=page.next_cursor)
 
 
 def staff_call(view: StaffCallView) -> StaffCallData:
     c = view.call
     return StaffCallData(
-        **core_fields(c, view.status, view.customer_number, c.result),
+        **{**core_fields(c, view.status, view.customer_number, c.result), "ChangedAt": c.updated_at},
+        **added_fields(c, view.attachments),
+        TimeRecords=[TimeRecord(Technician=r.technician, Minutes=r.minutes, Note=r.note,
+                                CreatedAt=r.created_at) for r in view.time_records],
+        MinutesSpent=sum(r.minutes for r in view.time_records), UnreadReply=view.unread,
         ReporterName=c.reporter_name, ReporterEmail=c.reporter_email, ReporterPhone=c.reporter_phone,
         Entries=[StaffEntry(EntryId=e.id, Kind=e.kind.value, Visibility=e.visibility.value,
                             CreatedAt=e.created_at, Author=e.author, Text=e.text,

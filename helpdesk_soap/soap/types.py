@@ -12,10 +12,13 @@ generated stubs clean in Java, .NET, PHP and C:
 
 from __future__ import annotations
 
-from spyne import Array, Boolean, ComplexModel, DateTime, Enum, Integer32, Integer64, Unicode
+from spyne import Array, Boolean, ByteArray, ComplexModel, DateTime, Enum, Integer32, Integer64, Unicode
 
 from ..domain import model as dm
+from ..domain.attachments import Attachment
+from ..domain.request_types import FieldRule, FieldType as DomainFieldType
 from ..services.calls import AnswerOutcome, CallData, CreateOutcome
+from ..services.workflow import Changes, Overview
 
 TNS = "urn:helpdesk-soap:helpdesk:v1"
 
@@ -45,6 +48,7 @@ ContactType = _enum(dm.ContactType, "ContactType")
 EntryKind = _enum(dm.EntryKind, "EntryKind")
 Visibility = _enum(dm.Visibility, "Visibility")
 AssignmentState = _enum(dm.AssignmentState, "AssignmentState")
+FieldType = _enum(DomainFieldType, "FieldType")
 
 MAX_TEXT = 65536
 
@@ -85,6 +89,11 @@ class NewCall(Model):
         ("ReporterPhone", opt(Unicode, max_len=50)),
         ("Installation", opt(Unicode, max_len=200)),
         ("FirstOccurredAt", opt(DateTime)),
+        # Added with the request types (GetRequestTypes says which category needs which).
+        ("AffectedDomain", opt(Unicode, max_len=200)),
+        ("Browser", opt(Unicode, max_len=200)),
+        ("Hosting", opt(Unicode, max_len=200)),
+        ("ResponsibleUser", opt(Unicode, max_len=200)),
     ]
 
 
@@ -160,12 +169,114 @@ CALL_CORE = [
 ]
 
 
+class AttachmentInfo(Model):
+    """An attachment's metadata; GetAttachment returns its content."""
+
+    _type_info = [
+        ("AttachmentId", req(Integer64)),
+        ("FileName", req(Unicode)),
+        ("ContentType", req(Unicode)),
+        ("Size", req(Integer64)),
+        ("Sha256", req(Unicode)),
+        ("Visibility", req(Visibility)),
+        ("Author", req(Unicode)),
+        ("CreatedAt", req(DateTime)),
+    ]
+
+
+#: Fields added to both views after the first release; they follow each view's own
+#: fields, so a client built from the first WSDL reads the elements it knows in order.
+CALL_ADDED = [
+    ("AffectedDomain", opt(Unicode)),
+    ("Browser", opt(Unicode)),
+    ("Hosting", opt(Unicode)),
+    ("ResponsibleUser", opt(Unicode)),
+    ("Attachments", req(_list(AttachmentInfo, "AttachmentList"))),
+]
+
+
 class CallDataResult(Model):
-    """The customer's view: public entries only, Result only where the status shows it."""
+    """The customer's view: public entries and attachments only, Result only where the
+    status shows it."""
 
     _type_info = CALL_CORE + [
         ("HistoryEntries", req(_list(HistoryEntry, "HistoryEntryList"))),
         ("ContactEntries", req(_list(ContactEntry, "ContactEntryList"))),
+    ] + CALL_ADDED
+
+
+class AttachmentData(Model):
+    _type_info = [
+        ("Attachment", req(AttachmentInfo)),
+        ("Content", req(ByteArray)),
+    ]
+
+
+class CallRow(Model):
+    """One line of the customer's call overview (ListCalls, GetChangedCalls)."""
+
+    _type_info = [
+        ("CallId", req(Integer64)),
+        ("ExternalTicketId", opt(Unicode)),
+        ("Subject", req(Unicode)),
+        ("Status", req(StatusInfo)),
+        ("Priority", req(Priority)),
+        ("Category", req(Category)),
+        ("CreatedAt", req(DateTime)),
+        ("ChangedAt", req(DateTime)),
+        ("PublicActivities", req(Integer32)),
+        ("MinutesSpent", req(Integer32)),
+    ]
+
+
+class CallOverview(Model):
+    _type_info = [
+        ("Calls", req(_list(CallRow, "CallRowList"))),
+        ("NextCursor", opt(Unicode)),
+        ("TotalMinutesSpent", req(Integer64)),
+    ]
+
+
+class ChangedCalls(Model):
+    _type_info = [
+        ("Calls", req(_list(CallRow, "ChangedCallList"))),
+        ("Watermark", req(Integer64)),
+        ("MoreAvailable", req(Boolean)),
+    ]
+
+
+class NoteResult(Model):
+    _type_info = [
+        ("CallId", req(Integer64)),
+        ("CreatedAt", req(DateTime)),
+        ("Status", req(StatusInfo)),
+    ]
+
+
+class RequestField(Model):
+    _type_info = [
+        ("Name", req(Unicode)),
+        ("Label", req(Unicode)),
+        ("Type", req(FieldType)),
+        ("Required", req(Boolean)),
+        ("MaxLength", opt(Integer32)),
+    ]
+
+
+class RequestType(Model):
+    _type_info = [
+        ("Category", req(Category)),
+        ("Fields", req(_list(RequestField, "RequestFieldList"))),
+    ]
+
+
+class StatusDefinition(Model):
+    _type_info = [
+        ("Code", req(Unicode)),
+        ("Name", req(Unicode)),
+        ("Stage", req(Stage)),
+        ("IsFinal", req(Boolean)),
+        ("ResultVisible", req(Boolean)),
     ]
 
 
@@ -188,7 +299,8 @@ def call_request(wire: NewCall) -> dm.CallRequest:
         service_level=wire.ServiceLevel, components=tuple(wire.Components or ()),
         reporter_name=wire.ReporterName, reporter_email=wire.ReporterEmail,
         reporter_phone=wire.ReporterPhone, installation=wire.Installation,
-        first_occurred_at=wire.FirstOccurredAt)
+        first_occurred_at=wire.FirstOccurredAt, affected_domain=wire.AffectedDomain,
+        browser=wire.Browser, hosting=wire.Hosting, responsible_user=wire.ResponsibleUser)
 
 
 def status_info(status: dm.Status) -> StatusInfo:
@@ -215,12 +327,60 @@ def core_fields(call: dm.Call, status: dm.Status, customer_number: str,
         Installation=call.installation, FirstOccurredAt=call.first_occurred_at,
         Status=status_info(status), Result=result, SolutionState=call.solution_state.value,
         Solution=call.solution if call.solution_state is not dm.SolutionState.NONE else None,
-        CreatedAt=call.created_at, ChangedAt=call.updated_at)
+        CreatedAt=call.created_at, ChangedAt=call.changed_at)
+
+
+def added_fields(call: dm.Call, attachments: list[Attachment]) -> dict:
+    return dict(AffectedDomain=call.affected_domain, Browser=call.browser, Hosting=call.hosting,
+                ResponsibleUser=call.responsible_user,
+                Attachments=[attachment_info(a) for a in attachments])
+
+
+def attachment_info(a: Attachment) -> AttachmentInfo:
+    return AttachmentInfo(AttachmentId=a.id, FileName=a.file_name, ContentType=a.content_type,
+                          Size=a.size, Sha256=a.sha256, Visibility=a.visibility.value,
+                          Author=a.author, CreatedAt=a.created_at)
+
+
+def content_bytes(value) -> bytes:
+    """Spyne hands base64Binary over as a sequence of byte strings."""
+    if value is None:
+        return b""
+    return value if isinstance(value, bytes) else b"".join(value)
+
+
+def _row(r) -> CallRow:
+    return CallRow(CallId=r.call_id, ExternalTicketId=r.external_ticket_id, Subject=r.subject,
+                   Status=status_info(r.status), Priority=r.priority, Category=r.category,
+                   CreatedAt=r.created_at, ChangedAt=r.changed_at,
+                   PublicActivities=r.public_activities, MinutesSpent=r.minutes_spent)
+
+
+def call_overview(page: Overview) -> CallOverview:
+    return CallOverview(Calls=[_row(r) for r in page.rows], NextCursor=page.next_cursor,
+                        TotalMinutesSpent=page.total_minutes)
+
+
+def changed_calls(changes: Changes) -> ChangedCalls:
+    return ChangedCalls(Calls=[_row(r) for r in changes.rows], Watermark=changes.watermark,
+                        MoreAvailable=changes.more)
+
+
+def request_types(table: dict[dm.Category, tuple[FieldRule, ...]]) -> list[RequestType]:
+    return [RequestType(Category=category.value, Fields=[
+        RequestField(Name=f.name, Label=f.label, Type=f.type.value, Required=f.required,
+                     MaxLength=f.max_length) for f in rules]) for category, rules in table.items()]
+
+
+def status_definition(s: dm.Status) -> StatusDefinition:
+    return StatusDefinition(Code=s.code, Name=s.name, Stage=s.stage.value, IsFinal=s.is_final,
+                            ResultVisible=s.result_visible)
 
 
 def call_data(data: CallData) -> CallDataResult:
     return CallDataResult(
         **core_fields(data.call, data.status, data.customer_number, data.result),
+        **added_fields(data.call, data.attachments),
         HistoryEntries=[HistoryEntry(EntryId=e.id, CreatedAt=e.created_at, Author=e.author,
                                      Text=e.text) for e in data.history],
         ContactEntries=[ContactEntry(EntryId=v.entry.id, CreatedAt=v.entry.created_at,

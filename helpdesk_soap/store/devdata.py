@@ -14,10 +14,10 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, update
 
 from ..domain.model import Category, ContactType, Priority
-from .models import CallRow, CustomerRow, EntryRow
+from .models import CallRow, ChangeCounterRow, CustomerRow, EntryRow
 
 _STATUS_WEIGHTS = {"CLOSED": 55, "SOLUTION_ACCEPTED": 20, "IN_PROGRESS": 8, "NEW": 6, "ASSIGNED": 5,
                    "SOLUTION_PROPOSED": 3, "SOLUTION_REJECTED": 1, "CANCELLED": 2}
@@ -48,6 +48,7 @@ def generate(engine: Engine, calls: int, *, customers: int | None = None, entrie
         call_rows = []
         for customer in rng.choices(ids, cum_weights=cumulative, k=size):
             created = now - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+            updated = created + timedelta(hours=rng.randrange(1, 200))
             status = rng.choices(statuses, status_weights)[0]
             call_rows.append({
                 "customer_id": customer, "origin_customer_id": customer, "created_by_login_id": None,
@@ -57,10 +58,16 @@ def generate(engine: Engine, calls: int, *, customers: int | None = None, entrie
                 "external_ticket_id": f"GEN-{done + len(call_rows)}-{seed}" if rng.random() < 0.6 else None,
                 "components": [], "result": "Fixed." if status in ("CLOSED", "SOLUTION_ACCEPTED") else None,
                 "solution": None, "solution_state": "None", "created_at": created,
-                "updated_at": created + timedelta(hours=rng.randrange(1, 200)), "version": 1,
+                "updated_at": updated, "changed_at": updated, "staff_unread": False, "version": 1,
                 "service_level": None, "reporter_name": None, "reporter_email": None,
                 "reporter_phone": None, "installation": None, "first_occurred_at": None})
         with engine.begin() as conn:
+            # Number the batch's changes from the store's change sequence, like real writes.
+            last = conn.execute(update(ChangeCounterRow).where(ChangeCounterRow.id == 1)
+                                .values(value=ChangeCounterRow.value + len(call_rows))
+                                .returning(ChangeCounterRow.value)).scalar_one()
+            for offset, row in enumerate(call_rows, start=last - len(call_rows) + 1):
+                row["change_seq"] = offset
             call_ids = _insert_calls(conn, call_rows)
             entry_rows = []
             for call_id, row in zip(call_ids, call_rows):

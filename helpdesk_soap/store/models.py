@@ -138,6 +138,10 @@ class CallRow(Base):
         Index("ix_calls_customer_updated", "customer_id", "updated_at"),
         Index("ix_calls_updated_id", "updated_at", "id"),
         Index("ix_calls_created_by_login", "created_by_login_id"),
+        # The customer side's listings: newest first, and changes after a watermark.
+        Index("ix_calls_customer_id_desc", "customer_id", "id"),
+        Index("ix_calls_customer_change_seq", "customer_id", "change_seq"),
+        Index("ix_calls_change_seq", "change_seq"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -158,12 +162,68 @@ class CallRow(Base):
     reporter_phone: Mapped[str | None] = mapped_column(String(50))
     installation: Mapped[str | None] = mapped_column(String(200))
     first_occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    affected_domain: Mapped[str | None] = mapped_column(String(200))
+    browser: Mapped[str | None] = mapped_column(String(200))
+    hosting: Mapped[str | None] = mapped_column(String(200))
+    responsible_user: Mapped[str | None] = mapped_column(String(200))
     result: Mapped[str | None] = mapped_column(Text)
     solution: Mapped[str | None] = mapped_column(Text)
     solution_state: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Last customer-visible change (updated_at moves on internal changes too).
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Position of the last customer-visible change in the store-wide change sequence
+    #: (change_counter), in commit order: GetChangedCalls' watermark.
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    #: A customer replied and no staff member has opened the call since.
+    staff_unread: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer)
+
+
+class ChangeCounterRow(Base):
+    """One row: the last change sequence number handed out.
+
+    A transaction takes its numbers with an UPDATE of this row just before it
+    commits; the row lock it then holds until the commit puts the numbers in
+    commit order, so a poller that has seen number N has seen every change
+    numbered below N.
+    """
+
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class AttachmentRow(Base):
+    """An attachment's metadata; the bytes are in the file store, named by their SHA-256."""
+
+    __tablename__ = "call_attachments"
+    __table_args__ = (Index("ix_call_attachments_call_id_id", "call_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    file_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    visibility: Mapped[str] = mapped_column(String(20))
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TimeRecordRow(Base):
+    __tablename__ = "call_time_records"
+    __table_args__ = (Index("ix_call_time_records_call_id_id", "call_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    login_id: Mapped[int] = mapped_column(ForeignKey("logins.id"))
+    minutes: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AssignmentRow(Base):

@@ -7,20 +7,24 @@ from datetime import UTC, datetime
 
 import base64
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..domain.attachments import Attachment, TimeRecord
 from ..domain.model import (AssignmentState, Call, Category, ContactType, Customer, Entry, EntryKind,
                             Principal, Priority, Role, SolutionState, Stage, Status, Visibility)
 from ..domain.errors import InvalidArgument
 from ..domain.settings import Settings
 from ..services.unit_of_work import Conflict
-from .models import (AssignmentRow, CallRow, CustomerRow, EntryRow, LoginRow, OrganisationRow, PortalRow,
-                     SessionRow, SettingRow, StatusRow)
+from .models import (AssignmentRow, AttachmentRow, CallRow, ChangeCounterRow, CustomerRow, EntryRow,
+                     LoginRow, OrganisationRow, PortalRow, SessionRow, SettingRow, StatusRow,
+                     TimeRecordRow)
 
-# Columns copied one-to-one between Call and CallRow.
-_CALL_COLUMNS = [c.key for c in CallRow.__table__.columns if c.key not in ("id", "version")]
+# Columns copied one-to-one between Call and CallRow. The change sequence and the staff's
+# unread flag are written only by their own statements.
+_CALL_COLUMNS = [c.key for c in CallRow.__table__.columns
+                 if c.key not in ("id", "version", "change_seq", "staff_unread")]
 _ENUMS = {"priority": Priority, "category": Category, "solution_state": SolutionState}
 
 
@@ -29,7 +33,7 @@ def _call_from_row(row: CallRow) -> Call:
     for name, enum in _ENUMS.items():
         values[name] = enum(values[name])
     values["components"] = tuple(values["components"] or ())
-    return Call(id=row.id, version=row.version, **values)
+    return Call(id=row.id, version=row.version, change_seq=row.change_seq, **values)
 
 
 def _call_values(call: Call) -> dict:
@@ -53,6 +57,24 @@ class CallSummary:
     created_at: datetime
     updated_at: datetime
     solution_state: str
+    staff_unread: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerCallRow:
+    """One line of the customer's call overview."""
+
+    call_id: int
+    external_ticket_id: str | None
+    subject: str
+    status: Status
+    priority: str
+    category: str
+    created_at: datetime
+    changed_at: datetime
+    change_seq: int
+    public_activities: int
+    minutes_spent: int
 
 
 def encode_cursor(updated_at: datetime, call_id: int) -> str:
@@ -84,31 +106,119 @@ class CallRepository:
         return _call_from_row(row) if row is not None else None
 
     def add(self, call: Call) -> None:
-        row = CallRow(version=1, **_call_values(call))
+        row = CallRow(version=1, change_seq=self._next_change_seq(), staff_unread=False,
+                      **_call_values(call))
         self.session.add(row)
         try:
             self.session.flush()
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
-        call.id, call.version = row.id, 1
+        call.id, call.version, call.change_seq = row.id, 1, row.change_seq
+        call.public_change = False
         self._insert_entries(call)
 
     def save(self, call: Call) -> None:
-        """Write the call back if nobody changed it since it was read (optimistic lock)."""
+        """Write the call back if nobody changed it since it was read (optimistic lock).
+
+        A customer-visible change also takes the call's next change sequence number.
+        Services save last, just before they commit, so the counter's row lock is held
+        only for the end of the transaction.
+        """
+        values = _call_values(call)
+        if call.public_change:
+            values["change_seq"] = self._next_change_seq()
         result = self.session.execute(
             update(CallRow)
             .where(CallRow.id == call.id, CallRow.version == call.version)
-            .values(version=call.version + 1, **_call_values(call)))
+            .values(version=call.version + 1, **values))
         if result.rowcount != 1:
             raise Conflict(f"call {call.id} changed concurrently")
         call.version += 1
+        call.change_seq = values.get("change_seq", call.change_seq)
+        call.public_change = False
         self._insert_entries(call)
+
+    def _next_change_seq(self) -> int:
+        """The next number of the store-wide change sequence. The UPDATE locks the counter's
+        row until this transaction ends, so numbers are handed out in commit order."""
+        return self.session.execute(
+            update(ChangeCounterRow).where(ChangeCounterRow.id == 1)
+            .values(value=ChangeCounterRow.value + 1).returning(ChangeCounterRow.value)).scalar_one()
+
+    def set_staff_unread(self, call_id: int, unread: bool) -> bool:
+        return self.session.execute(update(CallRow).where(
+            CallRow.id == call_id, CallRow.staff_unread.is_not(unread))
+            .values(staff_unread=unread)).rowcount == 1
+
+    def staff_unread(self, call_id: int) -> bool:
+        return bool(self.session.scalar(select(CallRow.staff_unread).where(CallRow.id == call_id)))
+
+    @staticmethod
+    def _visible(principal: Principal):
+        return or_(CallRow.customer_id.in_(sorted(principal.visible_customer_ids)),
+                   CallRow.created_by_login_id == principal.login_id)
+
+    def _overview(self, principal: Principal, where):
+        """The customer's overview rows, filtered, unordered and unpaged."""
+        activities = (select(func.count(EntryRow.id)).where(
+            EntryRow.call_id == CallRow.id, EntryRow.visibility == Visibility.PUBLIC.value)
+            .scalar_subquery())
+        minutes = (select(func.coalesce(func.sum(TimeRecordRow.minutes), 0))
+                   .where(TimeRecordRow.call_id == CallRow.id).scalar_subquery())
+        stmt = (select(CallRow.id, CallRow.external_ticket_id, CallRow.subject, StatusRow.code,
+                       StatusRow.name, StatusRow.stage, StatusRow.result_visible, StatusRow.is_final,
+                       CallRow.priority, CallRow.category, CallRow.created_at, CallRow.changed_at,
+                       CallRow.change_seq, activities.label("activities"), minutes.label("minutes"))
+                .join(StatusRow, StatusRow.code == CallRow.status_code)
+                .where(self._visible(principal)))
+        if where.created_from is not None:
+            stmt = stmt.where(CallRow.created_at >= where.created_from)
+        if where.created_before is not None:
+            stmt = stmt.where(CallRow.created_at < where.created_before)
+        if where.status:
+            stmt = stmt.where(CallRow.status_code == where.status)
+        if where.stage:
+            stmt = stmt.where(StatusRow.stage == where.stage)
+        if where.category:
+            stmt = stmt.where(CallRow.category == where.category)
+        if where.subject_contains:
+            pattern = "%" + where.subject_contains.replace("\\", "\\\\").replace("%", "\\%") \
+                .replace("_", "\\_").lower() + "%"
+            stmt = stmt.where(func.lower(CallRow.subject).like(pattern, escape="\\"))
+        return stmt
+
+    @staticmethod
+    def _overview_row(r) -> CustomerCallRow:
+        return CustomerCallRow(r.id, r.external_ticket_id, r.subject,
+                               Status(r.code, r.name, Stage(r.stage), r.result_visible, r.is_final),
+                               r.priority, r.category, r.created_at, r.changed_at, r.change_seq,
+                               r.activities, r.minutes)
+
+    def overview(self, principal: Principal, where, after_id: int | None,
+                 limit: int) -> tuple[list[CustomerCallRow], bool, int]:
+        """A page of the customer's calls, newest first, by keyset on the id; whether more
+        follow; and the minutes spent over every call the filter matches."""
+        stmt = self._overview(principal, where)
+        total = self.session.scalar(select(func.coalesce(func.sum(stmt.subquery().c.minutes), 0)))
+        if after_id is not None:
+            stmt = stmt.where(CallRow.id < after_id)
+        rows = self.session.execute(stmt.order_by(CallRow.id.desc()).limit(limit + 1)).all()
+        return [self._overview_row(r) for r in rows[:limit]], len(rows) > limit, int(total)
+
+    def changed_since(self, principal: Principal, since: int,
+                      limit: int) -> tuple[list[CustomerCallRow], bool]:
+        """The customer's calls changed after change sequence number ``since``, in order."""
+        stmt = (self._overview(principal, _NO_FILTER).where(CallRow.change_seq > since)
+                .order_by(CallRow.change_seq).limit(limit + 1))
+        rows = self.session.execute(stmt).all()
+        return [self._overview_row(r) for r in rows[:limit]], len(rows) > limit
 
     def search(self, where, cursor: str | None, limit: int) -> tuple[list[CallSummary], str | None]:
         """Calls in order of last change, oldest first, by keyset: as cheap on page 1,000 as on 1."""
         stmt = (select(CallRow.id, CallRow.external_ticket_id, CustomerRow.number, CallRow.subject,
                        CallRow.status_code, StatusRow.stage, CallRow.priority, CallRow.category,
-                       CallRow.created_at, CallRow.updated_at, CallRow.solution_state)
+                       CallRow.created_at, CallRow.updated_at, CallRow.solution_state,
+                       CallRow.staff_unread)
                 .join(CustomerRow, CustomerRow.id == CallRow.customer_id)
                 .join(StatusRow, StatusRow.code == CallRow.status_code)
                 .order_by(CallRow.updated_at, CallRow.id).limit(limit + 1))
@@ -152,6 +262,66 @@ class CallRepository:
                       contact_type=ContactType(r.contact_type) if r.contact_type else None,
                       path=r.path, id=r.id)
                 for r in self.session.execute(stmt)]
+
+
+@dataclass(frozen=True, slots=True)
+class _NoFilter:
+    created_from = created_before = status = stage = category = subject_contains = None
+
+
+_NO_FILTER = _NoFilter()
+
+
+class AttachmentRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    @staticmethod
+    def _attachment(row: AttachmentRow) -> Attachment:
+        return Attachment(row.id, row.call_id, row.file_name, row.content_type, row.size, row.sha256,
+                          Visibility(row.visibility), row.author, row.created_at)
+
+    def add(self, call_id: int, file_name: str, content_type: str, size: int, sha256: str,
+            visibility: Visibility, author: str, now: datetime) -> Attachment:
+        row = AttachmentRow(call_id=call_id, file_name=file_name, content_type=content_type, size=size,
+                            sha256=sha256, visibility=visibility.value, author=author, created_at=now)
+        self.session.add(row)
+        self.session.flush()
+        return self._attachment(row)
+
+    def get(self, attachment_id: int) -> Attachment | None:
+        row = self.session.get(AttachmentRow, attachment_id)
+        return self._attachment(row) if row is not None else None
+
+    def for_call(self, call_id: int, visibility: Visibility | None = None) -> list[Attachment]:
+        stmt = select(AttachmentRow).where(AttachmentRow.call_id == call_id).order_by(AttachmentRow.id)
+        if visibility is not None:
+            stmt = stmt.where(AttachmentRow.visibility == visibility.value)
+        return [self._attachment(r) for r in self.session.scalars(stmt)]
+
+
+class TimeRecordRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, call_id: int, login_id: int, minutes: int, note: str, author: str,
+            now: datetime) -> int:
+        row = TimeRecordRow(call_id=call_id, login_id=login_id, minutes=minutes, note=note,
+                            author=author, created_at=now)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def for_call(self, call_id: int) -> list[TimeRecord]:
+        rows = self.session.execute(
+            select(TimeRecordRow.id, LoginRow.name, TimeRecordRow.minutes, TimeRecordRow.note,
+                   TimeRecordRow.created_at).join(LoginRow, LoginRow.id == TimeRecordRow.login_id)
+            .where(TimeRecordRow.call_id == call_id).order_by(TimeRecordRow.id))
+        return [TimeRecord(r.id, call_id, r.name, r.minutes, r.note, r.created_at) for r in rows]
+
+    def total(self, call_id: int) -> int:
+        return int(self.session.scalar(select(func.coalesce(func.sum(TimeRecordRow.minutes), 0))
+                                       .where(TimeRecordRow.call_id == call_id)))
 
 
 class CustomerRepository:
@@ -406,6 +576,10 @@ class AssignmentRepository:
     def remove(self, call_id: int, login_id: int) -> bool:
         return self.session.execute(delete(AssignmentRow).where(
             AssignmentRow.call_id == call_id, AssignmentRow.login_id == login_id)).rowcount == 1
+
+    def mark_all_unseen(self, call_id: int) -> None:
+        self.session.execute(update(AssignmentRow).where(
+            AssignmentRow.call_id == call_id, AssignmentRow.seen.is_(True)).values(seen=False))
 
     def mark_seen(self, call_id: int, login_id: int) -> bool:
         return self.session.execute(update(AssignmentRow).where(

@@ -7,15 +7,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
+from .files import FileStore
 from .mail_repository import MailRepository, TokenRepository
-from .repository import (AssignmentRepository, CallRepository, CustomerRepository, LoginRepository,
-                         OrganisationRepository, PortalRepository, SessionRepository,
-                         SettingsRepository, StatusRepository)
+from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
+                         LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
+                         SettingsRepository, StatusRepository, TimeRecordRepository)
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]):
+    def __init__(self, session_factory: sessionmaker[Session], files: FileStore | None = None):
         self._factory = session_factory
+        #: Where attachment contents live; None where no attachments are handled.
+        self.files = files
         self.session: Session | None = None
         self._writing = False
 
@@ -32,6 +35,8 @@ class SqlUnitOfWork:
         self.assignments = AssignmentRepository(session)
         self.mail = MailRepository(session)
         self.tokens = TokenRepository(session)
+        self.attachments = AttachmentRepository(session)
+        self.time_records = TimeRecordRepository(session)
         self._writing = False
         return self
 

@@ -14,8 +14,8 @@ from tests.e2e.conftest import start_server, stop_server
 
 PW = {"air-a": "air-a-password", "air-b": "air-b-password", "globex": "globex-password",
       "tech": "tech-password", "boss": "boss-password", "person": "person-password"}
-NEW_CALL = {"CustomerId": "AIR-A", "Subject": "Phones down", "Priority": "High",
-            "Category": "TechnicalSupport"}
+NEW_CALL = {"CustomerId": "AIR-A", "Subject": "Phones down", "Description": "All phones are dead.",
+            "Priority": "High", "Category": "Question"}
 
 
 def code(exc) -> str:

@@ -74,7 +74,7 @@ def proxy(server):
 def test_typed_calls_return_plain_objects(server):
     server.cli("login", "add", "tech-c", "--role", "staff", "--password-stdin", stdin="tech-password\n")
     client = HelpdeskClient(server.url, "acme-tts", PASSWORDS["acme-tts"])
-    created = client.create_call("ACME", "Client ✈ test", priority="High", components=["PBX"])
+    created = client.create_call("ACME", "Client ✈ test", "PBX dead.", priority="High", components=["PBX"])
     assert isinstance(created, CallCreated) and created.created and created.external_ticket_id.startswith("hdc-")
     staff = StaffClient(server.url, "tech-c", "tech-password")
     assert any(c["CallId"] == created.call_id for c in staff.list_calls(customer_id="ACME", page_size=2))
@@ -96,7 +96,7 @@ def test_faults_become_typed_exceptions(server):
     assert exc.value.code == "Client.CallNotFound" and exc.value.detail["Code"] == "Client.CallNotFound"
     assert isinstance(exc.value, e.ClientFault) and not exc.value.retryable
     with pytest.raises(e.NoSolutionProposed):
-        client.accept_solution(client.create_call("ACME", "nothing proposed").call_id)
+        client.accept_solution(client.create_call("ACME", "nothing proposed", "n/a").call_id)
     with pytest.raises(e.AuthenticationFailed):
         HelpdeskClient(server.url, "acme-tts", "wrong-password").get_call_data(1)
     with pytest.raises(e.TransportError):
@@ -106,7 +106,7 @@ def test_faults_become_typed_exceptions(server):
 def test_a_retried_create_resends_its_external_ticket_id(server, proxy):
     client = HelpdeskClient(proxy.url, "acme-tts", PASSWORDS["acme-tts"], backoff=0.01)
     proxy.drop_next = 1  # the first CreateCall reaches the server, its answer is lost
-    created = client.create_call("ACME", "Answer lost in transit")
+    created = client.create_call("ACME", "Answer lost in transit", "Lost.")
     assert not created.created, "the retry found the call the first attempt had made"
     assert any(w.code == "ExistingCallReturned" for w in created.warnings)
     rows = server.sql("SELECT count(*) FROM calls WHERE external_ticket_id = :x", x=created.external_ticket_id)
@@ -123,7 +123,7 @@ def test_configuration_from_the_environment_and_explicit_timeouts(server, monkey
     monkeypatch.setenv("HELPDESK_LOGIN", "acme-tts")
     monkeypatch.setenv("HELPDESK_PASSWORD", PASSWORDS["acme-tts"])
     client = HelpdeskClient.from_env(timeout=(2, 10))
-    assert client.timeout == (2, 10) and client.create_call("ACME", "from env").created
+    assert client.timeout == (2, 10) and client.create_call("ACME", "from env", "Env.").created
     for bad in (None, (0, 10), (5, None)):
         with pytest.raises(ValueError):
             HelpdeskClient(server.url, "a", "b", timeout=bad)
@@ -133,7 +133,7 @@ def test_sessions_poll_and_relogin_after_expiry(server):
     client = HelpdeskClient(server.url, "acme-tts", PASSWORDS["acme-tts"])
     session = client.login()
     assert session.role == "Integration" and client.token == session.token
-    a, b = (client.create_call("ACME", f"poll {n}").call_id for n in (1, 2))
+    a, b = (client.create_call("ACME", f"poll {n}", "Poll.").call_id for n in (1, 2))
     mark = {a: client.get_call_data(a).changed_at, b: client.get_call_data(b).changed_at}
     assert list(client.poll([a, b], since=mark)) == []
     server.cli("call", "add-history", str(b), "news for b")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from zeep.exceptions import Fault
@@ -12,6 +13,8 @@ def new_call(client, **overrides):
     call = {"CustomerId": "ACME", "Subject": "Telefone in Abteilung 4 ausgefallen ✈ ☎",
             "Description": "Alle Apparate tot seit 07:40.", "Priority": "High",
             "Category": "TechnicalSupport", "ExternalTicketId": f"INC-{uuid.uuid4().hex[:10]}",
+            "FirstOccurredAt": datetime(2026, 11, 23, 7, 40, tzinfo=UTC),
+            "AffectedDomain": "pbx.acme.example",
             "Components": ["PBX", "Handset"], "Installation": "HQ PBX 2"}
     call.update(overrides)
     return client.service.CreateCall(Call=call)

@@ -20,7 +20,10 @@ from tests.e2e.conftest import PASSWORDS
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 LEAKS = re.compile(r"Traceback|site-packages|/work/|sqlalchemy|psycopg|SELECT |INSERT |File \"")
 GOOD_CALL = ("<h:Call><h:CustomerId>ACME</h:CustomerId><h:Subject>Phones down</h:Subject>"
-             "<h:Priority>High</h:Priority><h:Category>TechnicalSupport</h:Category></h:Call>")
+             "<h:Description>All phones are dead.</h:Description>"
+             "<h:Priority>High</h:Priority><h:Category>TechnicalSupport</h:Category>"
+             "<h:FirstOccurredAt>2026-11-23T07:40:00Z</h:FirstOccurredAt>"
+             "<h:AffectedDomain>pbx.acme.example</h:AffectedDomain></h:Call>")
 
 
 def header(login="acme-tts") -> str:
@@ -182,7 +185,7 @@ def test_text_survives_byte_for_byte(server):
         "ReporterName": "\u202eevil\u202c Ñandú O'Brien <b>&amp;</b>",
     }
     call_id = client.service.CreateCall(Call={"CustomerId": "ACME", "Priority": "Low",
-                                              "Category": "Question", **tricky}).CallId
+                                              "Category": "Question", "Description": "Tricky.", **tricky}).CallId
     data = client.service.GetCallData(CallId=call_id)
     assert data.Subject == tricky["Subject"]
     assert data.Description == tricky["Description"] and len(data.Description) > 60_000
@@ -193,7 +196,7 @@ def test_text_survives_byte_for_byte(server):
 def test_forbidden_characters_are_cleaned_in_and_replaced_out(server):
     client = server.client("acme-tts")
     call_id = client.service.CreateCall(Call={"CustomerId": "ACME", "Subject": "ctrl", "Priority": "Low",
-                                              "Category": "Question"}).CallId
+                                              "Category": "Question", "Description": "Forbidden."}).CallId
     # In: the CLI (like e-mail and staff tools) drops what XML 1.0 cannot carry.
     server.cli("call", "add-history", str(call_id), "bell\x07 and\x1b escape")
     # Out: a row written by some other tool still yields a well-formed response.

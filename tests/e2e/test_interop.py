@@ -56,7 +56,7 @@ def test_toolkit_runs_every_operation(server, toolkit):
     server.cli("login", "add", f"tech-{toolkit}", "--role", "staff", "--password-stdin", stdin="tech-password\n")
     from helpdesk_soap.client import HelpdeskClient, StaffClient
 
-    proposed = HelpdeskClient(server.url, login, password).create_call("ACME", "to accept").call_id
+    proposed = HelpdeskClient(server.url, login, password).create_call("ACME", "to accept", "Accept me.").call_id
     StaffClient(server.url, f"tech-{toolkit}", "tech-password").propose_solution(proposed, "fix")
 
     argv, cwd = command(toolkit)

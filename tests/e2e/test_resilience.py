@@ -34,7 +34,9 @@ def create_body(ext: str) -> bytes:
     return envelope(
         "<h:CreateCall><h:Call><h:CustomerId>ACME</h:CustomerId>"
         f"<h:ExternalTicketId>{escape(ext)}</h:ExternalTicketId><h:Subject>Load {escape(ext)}</h:Subject>"
-        "<h:Priority>High</h:Priority><h:Category>TechnicalSupport</h:Category></h:Call></h:CreateCall>")
+        "<h:Description>Load.</h:Description><h:Priority>High</h:Priority><h:Category>TechnicalSupport</h:Category>"
+        "<h:FirstOccurredAt>2026-11-23T07:40:00Z</h:FirstOccurredAt><h:AffectedDomain>pbx.acme.example</h:AffectedDomain>"
+        "</h:Call></h:CreateCall>")
 
 
 def seed(server) -> None:

@@ -75,8 +75,8 @@ def test_four_workers_and_concurrent_clients(database, tmp_path):
             seen = {}
             for ext in order:
                 r = client.service.CreateCall(Call={"CustomerId": "ACME", "Subject": f"Fault {ext}",
-                                                    "Priority": "High", "Category": "TechnicalSupport",
-                                                    "ExternalTicketId": ext})
+                                                    "Description": "Load.", "Priority": "High",
+                                                    "Category": "Question", "ExternalTicketId": ext})
                 seen[ext] = (r.CallId, r.Created)
                 assert client.service.GetCallData(CallId=r.CallId).ExternalTicketId == ext
             return seen
@@ -122,12 +122,12 @@ def test_two_servers_share_one_database(database, tmp_path):
     try:
         seed(a)
         created = a.client("acme-tts").service.CreateCall(Call={
-            "CustomerId": "ACME", "Subject": "Created on machine A", "Priority": "Low",
+            "CustomerId": "ACME", "Subject": "Created on machine A", "Description": "A.", "Priority": "Low",
             "Category": "Question", "ExternalTicketId": "CROSS-1"})
         client_b = b.client("acme-tts")
         assert client_b.service.GetCallData(CallId=created.CallId).Subject == "Created on machine A"
         retried = client_b.service.CreateCall(Call={
-            "CustomerId": "ACME", "Subject": "retry on B", "Priority": "Low",
+            "CustomerId": "ACME", "Subject": "retry on B", "Description": "B.", "Priority": "Low",
             "Category": "Question", "ExternalTicketId": "CROSS-1"})
         assert retried.CallId == created.CallId and not retried.Created
         b.cli("call", "propose-solution", str(created.CallId), "Reset the handset")
@@ -162,7 +162,8 @@ def test_serve_with_a_read_replica(database_url, postgres_replica, tmp_path):
         seed(server)
         client = server.client("acme-tts")
         created = client.service.CreateCall(Call={"CustomerId": "ACME", "Subject": "Replica read",
-                                                  "Priority": "Low", "Category": "Question"})
+                                                  "Description": "Read me.", "Priority": "Low",
+                                                  "Category": "Question"})
         # Read at once: the standby may not have the call yet, and must not be trusted.
         data = client.service.GetCallData(CallId=created.CallId)
         assert [h.Text for h in data.HistoryEntries.HistoryEntry] == ["Call created by acme-tts."]

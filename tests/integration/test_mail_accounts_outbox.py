@@ -113,7 +113,7 @@ def _call_with_contact(uow_factory, seeded):
     from helpdesk_soap.services import calls
     with uow_factory() as uow:
         return calls.create_call(uow, seeded["acme-tts"], CallRequest(
-            "ACME", "Phones down", Priority.HIGH, Category.TECHNICAL_SUPPORT,
+            "ACME", "Phones down", Priority.HIGH, Category.QUESTION, description="dept 4",
             reporter_email="bob@acme.example")).call.id
 
 

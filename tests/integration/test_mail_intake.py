@@ -9,6 +9,9 @@ import pytest
 from helpdesk_soap.domain.model import ContactType, EntryKind, Visibility
 from helpdesk_soap.mail.intake import MailIntake
 from helpdesk_soap.services import admin, calls, notify, staff
+from helpdesk_soap.store.engine import make_session_factory
+from helpdesk_soap.store.files import FileStore
+from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 from tests.mail_corpus.generate import HERE as CORPUS
 from tests.mail_corpus.generate import oversized
 
@@ -23,11 +26,17 @@ def corpus(name: str, **fill: str) -> bytes:
 
 
 @pytest.fixture
-def intake(uow_factory, seeded, tmp_path):
+def files(tmp_path):
+    return FileStore(tmp_path / "files")
+
+
+@pytest.fixture
+def intake(engine, uow_factory, seeded, tmp_path, files):
     with uow_factory() as uow:
         admin.set_customer_mail_domain(uow, "ACME", "acme.example")
         admin.add_login(uow, "globex-ops", "GLOBEX", "globex-password", email="Ops@Globex.example")
-    return MailIntake(uow_factory, tmp_path / "quarantine", MAX_BYTES)
+    factory = make_session_factory(engine)
+    return MailIntake(lambda: SqlUnitOfWork(factory, files), tmp_path / "quarantine", MAX_BYTES)
 
 
 def call_of(uow_factory, call_id):
@@ -88,15 +97,37 @@ def test_charsets_including_a_wrong_declared_one_decode_to_the_right_text(intake
         assert (call.subject, call.reporter_name) == ("Störung Türsprechanlage", "Jürgen Müller")
 
 
-def test_attachments_reach_the_one_attachment_hook(intake, uow_factory):
-    """Attachment storage (issue 8) is not on this branch: the files are named in an internal entry."""
+def test_attachments_are_stored_and_a_refused_one_is_named_for_staff(intake, uow_factory, seeded, files):
     result = intake.take(corpus("multipart_attachments.eml"))
     call, _, entries = call_of(uow_factory, result.call_id)
     assert call.description == "Hi, the PBX logs and a screenshot are attached."
+    with uow_factory() as uow:
+        stored = {a.file_name: a for a in uow.attachments.for_call(result.call_id)}
+        data = calls.get_call_data(uow, seeded["acme-tts"], result.call_id)
+    assert sorted(stored) == ["pbx-log.pdf", "screen.png"]
+    assert stored["pbx-log.pdf"].content_type == "application/pdf"
+    assert files.get(stored["pbx-log.pdf"].sha256).startswith(b"%PDF-1.4")
+    assert sorted(a.file_name for a in data.attachments) == ["pbx-log.pdf", "screen.png"]
     internal = [e.text for e in entries if e.visibility is Visibility.INTERNAL]
-    assert len(internal) == 1
-    assert "pbx-log.pdf (application/pdf, 77 bytes)" in internal[0]
-    assert "screen.png (image/png, 66 bytes)" in internal[0]
+    assert len(internal) == 1 and "setup.exe (application/x-msdownload" in internal[0]
+    assert "pbx-log.pdf" not in internal[0]
+
+
+def test_an_attachment_with_a_reply_lands_on_the_call(intake, uow_factory):
+    first = intake.take(corpus("plain_utf8.eml"))
+    reply = corpus("reply_tag.eml", call_id=str(first.call_id)).replace(
+        b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        b"Jetzt gehen sie wieder, danke!",
+        b"Content-Type: multipart/mixed; boundary=\"r\"\r\n\r\n--r\r\nContent-Type: text/plain\r\n\r\n"
+        b"Jetzt gehen sie wieder, danke!\r\n--r\r\nContent-Type: text/csv\r\n"
+        b"Content-Disposition: attachment; filename=\"../../etc/log.csv\"\r\n\r\na,b\r\n1,2\r\n--r--\r\n")
+    assert intake.take(reply).kind == "contact"
+    with uow_factory() as uow:
+        names = [a.file_name for a in uow.attachments.for_call(first.call_id)]
+        from helpdesk_soap.store.models import CallRow
+        unread = uow.session.get(CallRow, first.call_id).staff_unread
+    assert len(names) == 1 and "/" not in names[0] and names[0].endswith("log.csv")
+    assert unread
 
 
 def test_reply_with_the_call_tag_becomes_a_trimmed_contact_entry(intake, uow_factory, seeded):

@@ -10,7 +10,7 @@ from sqlalchemy import event, select, text
 
 from helpdesk_soap.domain.model import CallRequest, Category, Priority
 from helpdesk_soap.security import PasswordVerifier
-from helpdesk_soap.services import admin, auth, calls, staff
+from helpdesk_soap.services import admin, auth, calls, staff, workflow
 from helpdesk_soap.store.devdata import generate
 from helpdesk_soap.store.models import CustomerRow
 
@@ -40,7 +40,8 @@ def test_hot_queries_use_indexes(engine, uow_factory):
     event.listen(engine, "before_cursor_execute", listener)
     try:
         request = CallRequest(customer_number=number, subject="Plan check", priority=Priority.LOW,
-                              category=Category.QUESTION, external_ticket_id="PLAN-1")
+                              category=Category.QUESTION, description="Plan check.",
+                              external_ticket_id="PLAN-1")
         verifier = PasswordVerifier()
         with uow_factory() as uow:
             principal = auth.authenticate(uow, verifier, "plan-login", "plan-password")
@@ -52,7 +53,14 @@ def test_hot_queries_use_indexes(engine, uow_factory):
         with uow_factory() as uow:
             calls.get_call_data(uow, principal, call_id)
         with uow_factory() as uow:
+            workflow.add_note(uow, principal, call_id, "A reply.")
+        with uow_factory() as uow:
             calls.set_solution_acceptance(uow, principal, call_id, True, "ok")
+        with uow_factory() as uow:  # the customer's overview, a second page, and change polling
+            page = workflow.list_calls(uow, principal, workflow.OverviewFilter(year=2026), None, 5)
+            workflow.list_calls(uow, principal, workflow.OverviewFilter(), page.next_cursor, 5)
+            workflow.changed_calls(uow, principal, 100, 20)
+
     finally:
         event.remove(engine, "before_cursor_execute", listener)
 
@@ -67,4 +75,4 @@ def test_hot_queries_use_indexes(engine, uow_factory):
             plan = plan if isinstance(plan, list) else json.loads(plan)
             assert seq_scans(plan[0]["Plan"]) == [], f"sequential scan for:\n{sql}"
             checked += 1
-    assert checked >= 6  # get, find by ExternalTicketId, entries, updates...
+    assert checked >= 10  # get, find by ExternalTicketId, entries, updates, overview, changes...

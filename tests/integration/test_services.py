@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from helpdesk_soap.domain import errors
@@ -13,7 +15,9 @@ from helpdesk_soap.services import admin, auth, calls, staff
 
 def request(**kw) -> CallRequest:
     values = dict(customer_number="ACME", subject="Phones down in dept 4", priority=Priority.HIGH,
-                  category=Category.TECHNICAL_SUPPORT)
+                  category=Category.TECHNICAL_SUPPORT, description="All phones are dead.",
+                  affected_domain="pbx.acme.example",
+                  first_occurred_at=datetime(2026, 11, 23, 7, 40, tzinfo=UTC))
     values.update(kw)
     return CallRequest(**values)
 

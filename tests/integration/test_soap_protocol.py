@@ -58,7 +58,10 @@ def fault_of(body: bytes) -> tuple[str, str]:
 
 
 CREATE = ("<h:Call><h:CustomerId>ACME</h:CustomerId><h:Subject>Phones down</h:Subject>"
-          "<h:Priority>High</h:Priority><h:Category>TechnicalSupport</h:Category></h:Call>")
+          "<h:Description>All phones are dead.</h:Description>"
+          "<h:Priority>High</h:Priority><h:Category>TechnicalSupport</h:Category>"
+          "<h:FirstOccurredAt>2026-11-23T07:40:00Z</h:FirstOccurredAt>"
+          "<h:AffectedDomain>pbx.acme.example</h:AffectedDomain></h:Call>")
 
 
 def test_wsdl_is_served_with_the_callers_address(app):

@@ -62,7 +62,7 @@ Content-Transfer-Encoding: base64
           "on every handset.</p><ul><li>Building A</li><li>Building B</li></ul>"
           "<p>See <a href=\"https://status.acme.example/e42\">our status page</a>.</p>"
           "<script>alert('x')</script><p>Carol</p></div></body></html>".encode()),
-    # Outlook: multipart/mixed with an alternative body, a PDF and an inline image.
+    # Outlook: multipart/mixed with an alternative body, a PDF, an inline image and a program.
     "multipart_attachments.eml": b"""\
 Message-ID: <AM0PR01MB0003@EUR01.prod.outlook.example>
 Date: Mon, 23 Nov 2026 10:20:00 +0000
@@ -105,6 +105,12 @@ Content-ID: <image001.png@01DA0000.00000000>
 Content-Transfer-Encoding: base64
 
 """ + b64(PNG) + b"""
+--_004_mixed_boundary_
+Content-Type: application/x-msdownload; name="setup.exe"
+Content-Disposition: attachment; filename="setup.exe"
+Content-Transfer-Encoding: base64
+
+""" + b64(b"MZ\x90\x00 not really a program") + b"""
 --_004_mixed_boundary_--
 """,
     # An old client: ISO-8859-1, quoted-printable, encoded-word subject.

@@ -1,11 +1,10 @@
 """mail
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 E-mail (issue 9): Message-IDs taken in and sent (dedupe, threading), the
 notification outbox, one-time login tokens (invitations, password resets),
-and a mail domain per customer. down_revision is re-pointed to 0003 when
-the ticket workflow lands.
+and a mail domain per customer.
 
 """
 from typing import Sequence, Union
@@ -15,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0004'
-down_revision: Union[str, Sequence[str], None] = '0002'
+down_revision: Union[str, Sequence[str], None] = '0003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,0 +1,69 @@
+"""Attachments on calls (source document 001: only once the call exists).
+
+The same functions serve the customer side, the staff side and e-mail intake;
+the principal's role decides what may be attached and seen.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain.attachments import Attachment, check_upload, normalise_content_type, sanitize_file_name
+from ..domain.errors import AttachmentNotFound, ConfigurationError, InvalidArgument, UnknownReference
+from ..domain.model import Entry, EntryKind, Principal, Visibility
+from ..domain.text import xml_safe
+from .calls import utcnow, visible_call
+from .unit_of_work import UnitOfWork
+from .workflow import open_call
+
+
+def add_attachment(uow: UnitOfWork, principal: Principal, call_id: int, file_name: str,
+                   content_type: str, content: bytes, *, visibility: Visibility = Visibility.PUBLIC,
+                   now: datetime | None = None) -> Attachment:
+    """Attach a file to an existing call (source document 001: only after the call exists).
+
+    Customers attach public files to their open calls; staff (``principal.role.is_staff``)
+    may attach to any call, internal files included. The bytes go to the file store before
+    the row is committed, so a committed attachment always has its content.
+    """
+    if uow.files is None:
+        raise ConfigurationError("No attachment store is configured.")
+    now = now or utcnow()
+    settings = uow.settings.get()
+    content_type = normalise_content_type(content_type)
+    check_upload(content_type, len(content), max_bytes=settings.attachment_max_bytes,
+                 allowed=settings.allowed_content_types)
+    name = sanitize_file_name(xml_safe(file_name))
+    sha256 = uow.files.put(content)
+    uow.begin_write()
+    if principal.role.is_staff:
+        call = uow.calls.get(call_id)
+        if call is None:
+            raise UnknownReference(f"Call {call_id} does not exist.", field="CallId")
+    else:
+        if visibility is not Visibility.PUBLIC:
+            raise InvalidArgument("Customers attach public files only.", field="Visibility")
+        call = open_call(uow, principal, call_id)
+    attachment = uow.attachments.add(call.id, name, content_type, len(content), sha256, visibility,
+                                     principal.login_name, now)
+    call.record(Entry(EntryKind.HISTORY, f"Attachment added: {name} ({len(content)} bytes).",
+                      principal.login_name, now, visibility=visibility))
+    uow.calls.save(call)
+    if not principal.role.is_staff:
+        uow.calls.set_staff_unread(call.id, True)
+    uow.commit()
+    return attachment
+
+
+def get_attachment(uow: UnitOfWork, principal: Principal, call_id: int,
+                   attachment_id: int) -> tuple[Attachment, bytes]:
+    """One attachment with its content, checked against its SHA-256."""
+    if uow.files is None:
+        raise ConfigurationError("No attachment store is configured.")
+    if not principal.role.is_staff:
+        visible_call(uow, principal, call_id)
+    attachment = uow.attachments.get(attachment_id)
+    if (attachment is None or attachment.call_id != call_id or
+            (attachment.visibility is not Visibility.PUBLIC and not principal.role.is_staff)):
+        raise AttachmentNotFound(field="AttachmentId")
+    return attachment, uow.files.get(attachment.sha256)
