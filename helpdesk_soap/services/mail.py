@@ -79,8 +79,9 @@ def _ingest(uow: UnitOfWork, mail: InboundMail, now: datetime) -> IngestOutcome:
     accepted = screen_attachments(uow, call, mail.attachments, now)
     if call.new_entries:
         uow.calls.save(call)
-    if kind == "contact":
-        uow.calls.set_staff_unread(call.id, True)  # a customer's answer, like AddCallNote
+    if kind == "contact":  # a customer's answer: flagged for staff, like AddCallNote
+        uow.calls.set_staff_unread(call.id, True)
+        uow.assignments.mark_all_unseen(call.id)
     uow.mail.settle(row, kind, call.id)
     if accepted:
         store_attachments(uow, call.id, mail.sender, accepted, now)  # commits, with the call

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from helpdesk_soap.domain.model import ContactType, EntryKind, Visibility
+from helpdesk_soap.domain.model import ContactType, EntryKind, Role, Visibility
 from helpdesk_soap.mail.intake import MailIntake
 from helpdesk_soap.services import admin, calls, notify, staff
 from helpdesk_soap.store.engine import make_session_factory
@@ -263,3 +263,24 @@ def test_notifications_go_to_the_contact_with_tag_and_thread_headers(intake, uow
     assert len(queued) == 1  # only the public entry; internal ones never leave
     assert "We called you." in queued[0].body
     assert queued[0].message_id.endswith(f"@{notify.MESSAGE_ID_DOMAIN}>")
+
+
+def test_mail_from_a_customer_whose_portal_is_off_is_quarantined_not_filed(intake, uow_factory):
+    with uow_factory() as uow:
+        admin.set_portal_active(uow, False, customer_number="ACME")
+    result = intake.take(corpus("plain_utf8.eml"))
+    assert result.kind == "quarantined" and "Client.ServiceUnavailable" in result.reason
+    assert count_calls(uow_factory) == 0
+
+
+def test_a_mail_reply_marks_the_call_for_its_technicians(intake, uow_factory):
+    from helpdesk_soap.domain.model import AssignmentState
+    first = intake.take(corpus("plain_utf8.eml"))
+    with uow_factory() as uow:
+        admin.add_login(uow, "tech", None, "tech-password", role=Role.STAFF)
+        staff.assign(uow, first.call_id, "tech", AssignmentState.ASSIGNED, author="boss")
+        uow.assignments.mark_seen(first.call_id, uow.logins.by_name("tech").principal.login_id)
+        uow.commit()
+    intake.take(corpus("reply_tag.eml", call_id=str(first.call_id)))
+    with uow_factory() as uow:
+        assert [a.seen for a in uow.assignments.for_call(first.call_id)] == [False]
