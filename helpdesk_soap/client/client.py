@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import threading
@@ -40,8 +41,8 @@ from zeep.helpers import serialize_object
 from zeep.transports import Transport
 
 from . import errors
-from .models import (CallCreated, CallData, ContactEntry, HistoryEntry, Session, SolutionAnswer,
-                     Status, Warning)
+from .models import (Attachment, AttachmentInfo, CallCreated, CallData, CallOverview, CallRow, Changes,
+                     ContactEntry, HistoryEntry, Session, SolutionAnswer, Status, Warning)
 
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 PASSWORD_TEXT = ("http://docs.oasis-open.org/wss/2004/01/"
@@ -62,7 +63,9 @@ def _zeep_client(wsdl_url: str, timeout: tuple[float, float], wsdl_cache: str | 
                      if wsdl_cache else None)
             transport = Transport(cache=cache, timeout=timeout[1], operation_timeout=timeout)
             client = Client(wsdl_url, transport=transport,
-                            settings=Settings(strict=True, xml_huge_tree=False, forbid_dtd=True,
+                            # huge_tree: an attachment travels as one base64 text node, which
+                            # may pass libxml2's 10 MB default; DTDs and entities stay forbidden.
+                            settings=Settings(strict=True, xml_huge_tree=True, forbid_dtd=True,
                                               forbid_entities=True, forbid_external=True))
             _documents[key] = client
         return client
@@ -70,6 +73,16 @@ def _zeep_client(wsdl_url: str, timeout: tuple[float, float], wsdl_cache: str | 
 
 def _status(s) -> Status:
     return Status(s.Code, s.Name, s.Stage, bool(s.IsFinal))
+
+
+def _attachment(a) -> AttachmentInfo:
+    return AttachmentInfo(a.AttachmentId, a.FileName, a.ContentType, int(a.Size), a.Sha256, a.Visibility,
+                          a.Author, a.CreatedAt)
+
+
+def _row(c) -> CallRow:
+    return CallRow(c.CallId, c.ExternalTicketId, c.Subject, _status(c.Status), c.Priority, c.Category,
+                   c.CreatedAt, c.ChangedAt, int(c.PublicActivities), int(c.MinutesSpent))
 
 
 def _items(wrapper, name: str) -> list:
@@ -211,7 +224,53 @@ class HelpdeskClient(_Base):
             history=tuple(HistoryEntry(h.EntryId, h.CreatedAt, h.Author, h.Text)
                           for h in _items(r.HistoryEntries, "HistoryEntry")),
             contacts=tuple(ContactEntry(c.EntryId, c.CreatedAt, c.Author, c.ContactType, c.Text, c.Url)
-                           for c in _items(r.ContactEntries, "ContactEntry")))
+                           for c in _items(r.ContactEntries, "ContactEntry")),
+            attachments=tuple(_attachment(a) for a in _items(r.Attachments, "AttachmentInfo")),
+            affected_domain=r.AffectedDomain, browser=r.Browser, hosting=r.Hosting,
+            responsible_user=r.ResponsibleUser)
+
+    def list_calls(self, *, year: int | None = None, month: int | None = None,
+                   status: str | None = None, stage: str | None = None, category: str | None = None,
+                   subject_contains: str | None = None, cursor: str | None = None,
+                   page_size: int | None = None) -> CallOverview:
+        """One page of the login's calls, newest first; pass ``next_cursor`` on for the next."""
+        r = self._call("ListCalls", retry=True, Year=year, Month=month, Status=status, Stage=stage,
+                       Category=category, SubjectContains=subject_contains, Cursor=cursor,
+                       PageSize=page_size)
+        return CallOverview(tuple(_row(c) for c in _items(r.Calls, "CallRow")), r.NextCursor,
+                            int(r.TotalMinutesSpent))
+
+    def changed_calls(self, since: int = 0, page_size: int | None = None) -> Changes:
+        """Calls changed after watermark ``since`` (0: all). Store ``watermark`` for next time;
+        while ``more_available``, ask again at once."""
+        r = self._call("GetChangedCalls", retry=True, Since=since, PageSize=page_size)
+        return Changes(tuple(_row(c) for c in _items(r.Calls, "CallRow")), int(r.Watermark),
+                       bool(r.MoreAvailable))
+
+    def add_note(self, call_id: int, text: str) -> None:
+        """Reply to a call. Not retried: a retry after a lost answer could add the note twice."""
+        self._call("AddCallNote", retry=False, CallId=call_id, Text=text)
+
+    def add_attachment(self, call_id: int, file_name: str, content: bytes,
+                       content_type: str = "application/octet-stream") -> AttachmentInfo:
+        """Attach a file to an existing call. Not retried (a retry could attach it twice)."""
+        return _attachment(self._call("AddAttachment", retry=False, CallId=call_id, FileName=file_name,
+                                      ContentType=content_type, Content=content))
+
+    def get_attachment(self, call_id: int, attachment_id: int) -> Attachment:
+        r = self._call("GetAttachment", retry=True, CallId=call_id, AttachmentId=attachment_id)
+        info, content = _attachment(r.Attachment), bytes(r.Content)
+        if hashlib.sha256(content).hexdigest() != info.sha256:
+            raise errors.TransportError(f"attachment {attachment_id} arrived damaged (checksum mismatch)")
+        return Attachment(info, content)
+
+    def request_types(self) -> dict[str, list[dict]]:
+        """Each category's fields: name, label, type, whether required, maximum length."""
+        return {t.Category: [serialize_object(f, dict) for f in _items(t.Fields, "RequestField")]
+                for t in self._call("GetRequestTypes", retry=True) or []}
+
+    def statuses(self) -> list[dict]:
+        return [serialize_object(s, dict) for s in self._call("GetStatuses", retry=True) or []]
 
     def _answer(self, call_id: int, accepted: bool, comment: str | None) -> SolutionAnswer:
         # Idempotent on the server: the same answer twice changes nothing, so retrying is safe.

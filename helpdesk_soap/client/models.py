@@ -49,6 +49,56 @@ class ContactEntry:
 
 
 @dataclass(frozen=True)
+class AttachmentInfo:
+    attachment_id: int
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+    visibility: str
+    author: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Attachment:
+    info: AttachmentInfo
+    #: Checked against ``info.sha256`` by the client.
+    content: bytes
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """One line of ListCalls or GetChangedCalls."""
+
+    call_id: int
+    external_ticket_id: str | None
+    subject: str
+    status: Status
+    priority: str
+    category: str
+    created_at: datetime
+    changed_at: datetime
+    public_activities: int
+    minutes_spent: int
+
+
+@dataclass(frozen=True)
+class CallOverview:
+    calls: tuple[CallRow, ...]
+    next_cursor: str | None
+    total_minutes_spent: int
+
+
+@dataclass(frozen=True)
+class Changes:
+    calls: tuple[CallRow, ...]
+    #: Keep it and send it as ``since`` next time.
+    watermark: int
+    more_available: bool
+
+
+@dataclass(frozen=True)
 class CallData:
     call_id: int
     external_ticket_id: str | None
@@ -68,6 +118,11 @@ class CallData:
     components: tuple[str, ...] = ()
     history: tuple[HistoryEntry, ...] = field(default_factory=tuple)
     contacts: tuple[ContactEntry, ...] = field(default_factory=tuple)
+    attachments: tuple[AttachmentInfo, ...] = field(default_factory=tuple)
+    affected_domain: str | None = None
+    browser: str | None = None
+    hosting: str | None = None
+    responsible_user: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from datetime import datetime
 
 from ..domain.attachments import Attachment, check_upload, normalise_content_type, sanitize_file_name
 from ..domain.errors import AttachmentNotFound, ConfigurationError, InvalidArgument, UnknownReference
-from ..domain.model import Entry, EntryKind, Principal, Visibility
+from ..domain.model import Call, Entry, EntryKind, Principal, Visibility
 from ..domain.text import xml_safe
 from .calls import utcnow, visible_call
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retry_on_conflict
 from .workflow import open_call
 
 
@@ -34,25 +34,35 @@ def add_attachment(uow: UnitOfWork, principal: Principal, call_id: int, file_nam
     check_upload(content_type, len(content), max_bytes=settings.attachment_max_bytes,
                  allowed=settings.allowed_content_types)
     name = sanitize_file_name(xml_safe(file_name))
+    if not principal.role.is_staff and visibility is not Visibility.PUBLIC:
+        raise InvalidArgument("Customers attach public files only.", field="Visibility")
+    _target(uow, principal, call_id)  # no bytes are written for a call the caller cannot use
     sha256 = uow.files.put(content)
-    uow.begin_write()
-    if principal.role.is_staff:
-        call = uow.calls.get(call_id)
-        if call is None:
-            raise UnknownReference(f"Call {call_id} does not exist.", field="CallId")
-    else:
-        if visibility is not Visibility.PUBLIC:
-            raise InvalidArgument("Customers attach public files only.", field="Visibility")
-        call = open_call(uow, principal, call_id)
-    attachment = uow.attachments.add(call.id, name, content_type, len(content), sha256, visibility,
-                                     principal.login_name, now)
-    call.record(Entry(EntryKind.HISTORY, f"Attachment added: {name} ({len(content)} bytes).",
-                      principal.login_name, now, visibility=visibility))
-    uow.calls.save(call)
+
+    def attach() -> Attachment:
+        uow.begin_write()
+        call = _target(uow, principal, call_id)
+        attachment = uow.attachments.add(call.id, name, content_type, len(content), sha256,
+                                         visibility, principal.login_name, now)
+        call.record(Entry(EntryKind.HISTORY, f"Attachment added: {name} ({len(content)} bytes).",
+                          principal.login_name, now, visibility=visibility))
+        uow.calls.save(call)
+        if not principal.role.is_staff:
+            uow.calls.set_staff_unread(call.id, True)
+        uow.commit()
+        return attachment
+
+    return retry_on_conflict(uow, attach)
+
+
+def _target(uow: UnitOfWork, principal: Principal, call_id: int) -> Call:
+    """Staff attach to any call; customers to their own open calls."""
     if not principal.role.is_staff:
-        uow.calls.set_staff_unread(call.id, True)
-    uow.commit()
-    return attachment
+        return open_call(uow, principal, call_id)[0]
+    call = uow.calls.get(call_id)
+    if call is None:
+        raise UnknownReference(f"Call {call_id} does not exist.", field="CallId")
+    return call
 
 
 def get_attachment(uow: UnitOfWork, principal: Principal, call_id: int,

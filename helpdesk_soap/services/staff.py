@@ -88,8 +88,9 @@ def get_call(uow: UnitOfWork, principal: Principal, call_id: int) -> StaffCallVi
     unread = uow.calls.staff_unread(call_id)
     if unread or any(a.login_id == principal.login_id and not a.seen for a in assignments):
         uow.begin_write()
-        uow.assignments.mark_seen(call_id, principal.login_id)
+        # The call's row first, as every writer takes it, then the assignment.
         uow.calls.set_staff_unread(call_id, False)
+        uow.assignments.mark_seen(call_id, principal.login_id)
         uow.commit()
         assignments = uow.assignments.for_call(call_id)
     return StaffCallView(call, _status(uow, call.status_code), uow.customers.get(call.customer_id).number,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 class Conflict(Exception):
@@ -10,6 +12,19 @@ class Conflict(Exception):
 
     Services catch it and re-read; it never reaches a caller.
     """
+
+
+def retry_on_conflict(uow: UnitOfWork, change: Callable[[], T], attempts: int = 3) -> T:
+    """Run ``change`` (which begins a write, reads, saves and commits) again after losing a
+    race to another writer of the same call: it then re-reads and decides on fresh data."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return change()
+        except Conflict:
+            uow.rollback()
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 class UnitOfWork(Protocol):

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..domain.errors import CallClosed, InvalidArgument
-from ..domain.model import Category, Entry, EntryKind, Principal, Stage, Status
+from ..domain.model import Call, Category, Entry, EntryKind, Principal, Stage, Status
 from ..domain.request_types import REQUEST_TYPES, FieldRule
 from ..domain.text import xml_safe
 from .calls import _status, utcnow, visible_call
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retry_on_conflict
 
 #: Largest page of ListCalls and GetChangedCalls.
 MAX_PAGE = 100
@@ -127,8 +127,14 @@ def changed_calls(uow: UnitOfWork, principal: Principal, since: int,
     return Changes(rows, rows[-1].change_seq if rows else since, more)
 
 
+@dataclass(frozen=True, slots=True)
+class NoteAdded:
+    entry: Entry
+    status: Status
+
+
 def add_note(uow: UnitOfWork, principal: Principal, call_id: int, text: str,
-             now: datetime | None = None) -> Entry:
+             now: datetime | None = None) -> NoteAdded:
     """The customer replies to a call: a public history entry, unread for staff until opened."""
     text = xml_safe(text or "").strip()
     if not text:
@@ -137,22 +143,28 @@ def add_note(uow: UnitOfWork, principal: Principal, call_id: int, text: str,
         raise InvalidArgument(f"A note may have at most {MAX_NOTE} characters.", field="Text",
                               limit=MAX_NOTE)
     now = now or utcnow()
-    uow.begin_write()
-    call = open_call(uow, principal, call_id)
-    entry = Entry(EntryKind.HISTORY, text, principal.login_name, now)
-    call.record(entry)
-    uow.calls.save(call)
-    uow.calls.set_staff_unread(call.id, True)
-    uow.assignments.mark_all_unseen(call.id)
-    uow.commit()
-    return entry
+
+    def reply() -> NoteAdded:
+        uow.begin_write()
+        call, status = open_call(uow, principal, call_id)
+        entry = Entry(EntryKind.HISTORY, text, principal.login_name, now)
+        call.record(entry)
+        uow.calls.save(call)
+        uow.calls.set_staff_unread(call.id, True)
+        uow.assignments.mark_all_unseen(call.id)
+        uow.commit()
+        return NoteAdded(entry, status)
+
+    return retry_on_conflict(uow, reply)
 
 
-def open_call(uow: UnitOfWork, principal: Principal, call_id: int):
+def open_call(uow: UnitOfWork, principal: Principal, call_id: int) -> tuple[Call, Status]:
+    """A call the principal sees and may still add to, with its status."""
     call = visible_call(uow, principal, call_id)
-    if _status(uow, call.status_code).is_final:
+    status = _status(uow, call.status_code)
+    if status.is_final:
         raise CallClosed(field="CallId")
-    return call
+    return call, status
 
 
 # -- reference data ---------------------------------------------------------------------

@@ -107,11 +107,9 @@ class HelpdeskService(ServiceBase):
          _throws=[*f.COMMON, f.CallNotFound, f.CallClosed])
     def AddCallNote(ctx, CallId, Text):
         """Reply to a call: the text joins its public history, and staff see it as unread."""
-        scope = ctx.udc
-        entry = workflow.add_note(scope.uow, scope.principal, CallId, Text)
-        call = calls.visible_call(scope.uow, scope.principal, CallId)
-        return t.NoteResult(CallId=CallId, CreatedAt=entry.created_at,
-                            Status=t.status_info(calls._status(scope.uow, call.status_code)))
+        added = workflow.add_note(ctx.udc.uow, ctx.udc.principal, CallId, Text)
+        return t.NoteResult(CallId=CallId, CreatedAt=added.entry.created_at,
+                            Status=t.status_info(added.status))
 
     @rpc(t.req(Integer64), t.req(Unicode, max_len=255, min_len=1), t.req(Unicode, max_len=200),
          t.req(ByteArray), _returns=t.req(t.AttachmentInfo),
@@ -132,12 +130,12 @@ class HelpdeskService(ServiceBase):
         attachment, content = attachments.get_attachment(scope.uow, scope.principal, CallId, AttachmentId)
         return t.AttachmentData(Attachment=t.attachment_info(attachment), Content=[content])
 
-    @rpc(_returns=t.req(t._list(t.RequestType, "RequestTypeList")), _throws=f.COMMON)
+    @rpc(_returns=t.req(t.RequestTypeList), _throws=f.COMMON)
     def GetRequestTypes(ctx):
         """The fields each category of call takes, and which CreateCall requires."""
         return t.request_types(workflow.request_types())
 
-    @rpc(_returns=t.req(t._list(t.StatusDefinition, "StatusDefinitionList")), _throws=f.COMMON)
+    @rpc(_returns=t.req(t.StatusDefinitionList), _throws=f.COMMON)
     def GetStatuses(ctx):
         """The configured call statuses, their stages and whether they are final."""
         return [t.status_definition(s) for s in workflow.statuses(ctx.udc.uow)]

@@ -280,6 +280,10 @@ class StatusDefinition(Model):
     ]
 
 
+RequestTypeList = _list(RequestType, "RequestTypeList")
+StatusDefinitionList = _list(StatusDefinition, "StatusDefinitionList")
+
+
 class SolutionAcceptanceResult(Model):
     _type_info = [
         ("CallId", req(Integer64)),

@@ -57,14 +57,16 @@ class OrganisationRow(Base):
 
 class CustomerRow(Base):
     __tablename__ = "customers"
+    __table_args__ = (Index("ix_customers_mail_domain", "mail_domain", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    #: Lower-cased; mail from any address at this domain is filed for this customer.
-    mail_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
+    #: Lower-cased; mail from any address at this domain is filed for this customer
+    #: (unique through an index: SQLite adds one without rebuilding the table).
+    mail_domain: Mapped[str | None] = mapped_column(String(253))
 
 
 class PortalRow(Base):

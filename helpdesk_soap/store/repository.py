@@ -17,6 +17,7 @@ from ..domain.model import (AssignmentState, Call, Category, ContactType, Custom
 from ..domain.errors import InvalidArgument
 from ..domain.settings import Settings
 from ..services.unit_of_work import Conflict
+from ..services.workflow import OverviewFilter
 from .models import (AssignmentRow, AttachmentRow, CallRow, ChangeCounterRow, CustomerRow, EntryRow,
                      LoginRow, OrganisationRow, PortalRow, SessionRow, SettingRow, StatusRow,
                      TimeRecordRow)
@@ -94,9 +95,15 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 class CallRepository:
     def __init__(self, session: Session):
         self.session = session
+        #: Set by the unit of work for a writing transaction: calls read are locked
+        #: (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write lock covers the whole file),
+        #: so writers of one call queue up instead of failing the optimistic check, and
+        #: every writer takes the call's row before any other row it changes.
+        self.lock_reads = False
 
     def get(self, call_id: int) -> Call | None:
-        row = self.session.get(CallRow, call_id)
+        row = self.session.get(CallRow, call_id, with_for_update=self.lock_reads or None,
+                               populate_existing=self.lock_reads)
         return _call_from_row(row) if row is not None else None
 
     def find_by_external_id(self, origin_customer_id: int, external_ticket_id: str) -> Call | None:
@@ -208,7 +215,7 @@ class CallRepository:
     def changed_since(self, principal: Principal, since: int,
                       limit: int) -> tuple[list[CustomerCallRow], bool]:
         """The customer's calls changed after change sequence number ``since``, in order."""
-        stmt = (self._overview(principal, _NO_FILTER).where(CallRow.change_seq > since)
+        stmt = (self._overview(principal, OverviewFilter()).where(CallRow.change_seq > since)
                 .order_by(CallRow.change_seq).limit(limit + 1))
         rows = self.session.execute(stmt).all()
         return [self._overview_row(r) for r in rows[:limit]], len(rows) > limit
@@ -262,14 +269,6 @@ class CallRepository:
                       contact_type=ContactType(r.contact_type) if r.contact_type else None,
                       path=r.path, id=r.id)
                 for r in self.session.execute(stmt)]
-
-
-@dataclass(frozen=True, slots=True)
-class _NoFilter:
-    created_from = created_before = status = stage = category = subject_contains = None
-
-
-_NO_FILTER = _NoFilter()
 
 
 class AttachmentRepository:

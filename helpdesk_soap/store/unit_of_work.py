@@ -58,7 +58,7 @@ class SqlUnitOfWork:
         # one, so SQLite takes its write lock before the first read of this use case.
         self.session.rollback()
         self.session.connection(execution_options={"helpdesk_write": True})
-        self._writing = True
+        self._writing = self.calls.lock_reads = True
 
     def commit(self) -> None:
         try:
@@ -67,11 +67,11 @@ class SqlUnitOfWork:
             self.session.rollback()
             raise Conflict(str(exc.orig)) from exc
         finally:
-            self._writing = False
+            self._writing = self.calls.lock_reads = False
 
     def rollback(self) -> None:
         self.session.rollback()
-        self._writing = False
+        self._writing = self.calls.lock_reads = False
 
 
 def _is_unavailable(exc: DBAPIError) -> bool:

@@ -77,7 +77,8 @@ def start_server(tmp: Path, database_url: str, workers: int = 2,
                  extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, Server]:
     port = free_port()
     log = tmp / f"serve-{port}.log"
-    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url, **(extra_env or {}))
+    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url,
+               HELPDESK_ATTACHMENT_DIR=str(tmp / "attachments"), **(extra_env or {}))
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "helpdesk_soap", "serve", "--bind",
                                  f"127.0.0.1:{port}", "--workers", str(workers)],

@@ -302,9 +302,16 @@ def test_call_ids_cannot_be_probed_across_customers(srv):
     visible = {r[0] for r in srv.sql(
         "SELECT c.id FROM calls c JOIN customers k ON k.id = c.customer_id WHERE k.number = 'GLOBEX' "
         "OR c.created_by_login_id = (SELECT id FROM logins WHERE name = 'globex')")}
+    attachment = client(srv, "air-a").service.AddAttachment(
+        CallId=theirs, FileName="plan.pdf", ContentType="application/pdf", Content=b"%PDF-1.4 secret")
     operations = {
         "GetCallData": lambda i: intruder.service.GetCallData(CallId=i),
         "SetSolutionAcceptance": lambda i: intruder.service.SetSolutionAcceptance(CallId=i, Accepted=True),
+        "AddCallNote": lambda i: intruder.service.AddCallNote(CallId=i, Text="probe"),
+        "AddAttachment": lambda i: intruder.service.AddAttachment(
+            CallId=i, FileName="probe.txt", ContentType="text/plain", Content=b"probe"),
+        "GetAttachment": lambda i: intruder.service.GetAttachment(CallId=i,
+                                                                  AttachmentId=attachment.AttachmentId),
     }
     leaks, answers = [], set()
     for call_id in range(1, top + 6):
@@ -318,4 +325,16 @@ def test_call_ids_cannot_be_probed_across_customers(srv):
                 answers.add((fault.code.split(":")[-1], fault.message))
     assert leaks == []
     assert answers == {("Client.CallNotFound", "No such call.")}
+    # Listings and change polling show only the intruder's own calls...
+    mine = intruder.service.CreateCall(Call=dict(NEW_CALL, CustomerId="GLOBEX")).CallId
+    listed = intruder.service.ListCalls(PageSize=100).Calls.CallRow
+    changed = intruder.service.GetChangedCalls(Since=0, PageSize=100).Calls.CallRow
+    assert mine in {r.CallId for r in listed} and {r.CallId for r in listed} <= visible | {mine}
+    assert {r.CallId for r in changed} <= visible | {mine}
+    # ...and another call's attachment is not reachable through one's own call id.
+    with pytest.raises(Fault) as exc:
+        intruder.service.GetAttachment(CallId=mine, AttachmentId=attachment.AttachmentId)
+    assert code(exc) == "Client.AttachmentNotFound"
+    assert client(srv, "air-b").service.GetAttachment(  # the organisation shares it
+        CallId=theirs, AttachmentId=attachment.AttachmentId).Content == b"%PDF-1.4 secret"
     assert staff_c.service.GetCall(CallId=theirs).SolutionState == "Proposed"

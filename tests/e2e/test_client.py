@@ -151,6 +151,26 @@ def smoke(server, *args, password=None):
                           env=env, capture_output=True, text=True, timeout=120)
 
 
+def test_the_workflow_through_the_bundled_client(server):
+    client = HelpdeskClient(server.url, "acme-tts", PASSWORDS["acme-tts"])
+    assert "AffectedDomain" in {f["Name"] for f in client.request_types()["TechnicalSupport"]}
+    assert "CLOSED" in {s["Code"] for s in client.statuses()}
+    watermark = client.changed_calls(0, page_size=100).watermark
+    while (changes := client.changed_calls(watermark)).more_available:
+        watermark = changes.watermark
+    watermark = changes.watermark
+    call_id = client.create_call("ACME", "Client workflow", "Details.").call_id
+    client.add_note(call_id, "More details")
+    info = client.add_attachment(call_id, "notes.txt", b"line 1\n", "text/plain")
+    assert client.get_attachment(call_id, info.attachment_id).content == b"line 1\n"
+    data = client.get_call_data(call_id)
+    assert data.attachments == (info,) and data.history[-1].text.startswith("Attachment added")
+    changes = client.changed_calls(watermark)
+    assert [c.call_id for c in changes.calls] == [call_id] and changes.watermark > watermark
+    page = client.list_calls(subject_contains="client workflow", page_size=1)
+    assert page.calls[0].call_id == call_id and page.calls[0].public_activities == 3
+
+
 def test_smoke_passes_against_serve_and_fails_loudly_otherwise(server):
     server.cli("login", "add", "tech-s", "--role", "staff", "--password-stdin", stdin="tech-password\n")
     ok = smoke(server, "smoke", server.url, "--customer", "ACME", "--staff-login", "tech-s",

@@ -50,3 +50,43 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_upgrading_existing_calls_numbers_them_for_change_polling(database_url):
+    """Calls stored before 0003 get change numbers and a customer-visible change time, and
+    new changes are numbered after them."""
+    from helpdesk_soap.domain.model import CallRequest, Category, Priority
+    from helpdesk_soap.services import admin, auth, calls, workflow
+    from helpdesk_soap.security import PasswordVerifier
+    from helpdesk_soap.store.engine import make_session_factory
+    from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        customer = conn.execute(text("SELECT id FROM customers WHERE number = 'UNKNOWN'")).scalar()
+        for n in (1, 2):
+            conn.execute(text(
+                "INSERT INTO calls (customer_id, origin_customer_id, reported_customer_number, subject, "
+                "description, priority, category, status_code, components, solution_state, created_at, "
+                "updated_at, version) VALUES (:c, :c, 'UNKNOWN', :s, '', 'Low', 'Question', 'NEW', '[]', "
+                "'None', :t, :t, 1)"), {"c": customer, "s": f"old {n}", "t": f"2025-0{n}-01 10:00:00"})
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, change_seq, changed_at, updated_at FROM calls ORDER BY id")).all()
+        counter = conn.execute(text("SELECT value FROM change_counter")).scalar()
+    assert [r.change_seq for r in rows] == [r.id for r in rows] and counter == rows[-1].id
+    assert all(r.changed_at == r.updated_at for r in rows)
+
+    factory = make_session_factory(engine)
+    with SqlUnitOfWork(factory) as uow:
+        admin.add_login(uow, "old-tts", "UNKNOWN", "old-password")
+    with SqlUnitOfWork(factory) as uow:
+        principal = auth.authenticate(uow, PasswordVerifier(), "old-tts", "old-password")
+        new = calls.create_call(uow, principal, CallRequest("UNKNOWN", "new", Priority.LOW,
+                                                            Category.QUESTION, "d")).call
+    assert new.change_seq == counter + 1
+    with SqlUnitOfWork(factory) as uow:
+        changes = workflow.changed_calls(uow, principal, 0)
+    assert [r.call_id for r in changes.rows] == [r.id for r in rows] + [new.id]
+    engine.dispose()

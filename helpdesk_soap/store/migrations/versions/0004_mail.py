@@ -75,15 +75,15 @@ def upgrade() -> None:
     with op.batch_alter_table('login_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_tokens_login_id'), ['login_id'], unique=False)
 
-    with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('mail_domain', sa.String(length=253), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_customers_mail_domain'), ['mail_domain'])
+    # A plain ADD COLUMN and a unique index: a batch rebuild of customers would drop a
+    # table that calls and logins reference, which SQLite refuses once they hold rows.
+    op.add_column('customers', sa.Column('mail_domain', sa.String(length=253), nullable=True))
+    op.create_index('ix_customers_mail_domain', 'customers', ['mail_domain'], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_customers_mail_domain'), type_='unique')
-        batch_op.drop_column('mail_domain')
+    op.drop_index('ix_customers_mail_domain', table_name='customers')
+    op.drop_column('customers', 'mail_domain')  # SQLite >= 3.35 drops a column in place
     with op.batch_alter_table('login_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_tokens_login_id'))
     op.drop_table('login_tokens')
