@@ -25,6 +25,8 @@ from .unit_of_work import UnitOfWork
 
 INVITE, RESET = "invite", "reset"
 LIFETIME = {INVITE: timedelta(days=7), RESET: timedelta(hours=1)}
+#: At most one reset mail per login in this time: the anonymous operation cannot flood a mailbox.
+RESET_INTERVAL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,8 @@ def request_password_reset(uow: UnitOfWork, identifier: str, now: datetime | Non
     if record is None or not record.active or not record.email:
         return None
     uow.begin_write()
+    if uow.tokens.issued_since(record.principal.login_id, RESET, now - RESET_INTERVAL):
+        return None  # the mail sent moments ago is still valid
     issued = _issue(uow, RESET, record.email, record.principal.login_name, now,
                     login_id=record.principal.login_id)
     send_to_address(uow, record.email, "Password reset for the helpdesk",

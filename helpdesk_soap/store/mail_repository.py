@@ -127,6 +127,11 @@ class TokenRepository:
         return TokenRecord(row.purpose, row.login_id, row.customer_id, row.email, row.expires_at,
                            row.used_at)
 
+    def issued_since(self, login_id: int, purpose: str, since: datetime) -> bool:
+        return self.session.scalar(select(LoginTokenRow.token_hash).where(
+            LoginTokenRow.login_id == login_id, LoginTokenRow.purpose == purpose,
+            LoginTokenRow.created_at > since, LoginTokenRow.used_at.is_(None)).limit(1)) is not None
+
     def use(self, token_hash: str, now: datetime) -> bool:
         """Mark the token used, once: of two concurrent uses exactly one gets True."""
         return self.session.execute(update(LoginTokenRow).where(

@@ -163,3 +163,14 @@ def test_outbox_gives_up_after_max_attempts_and_expires_old_mail(uow_factory, se
         staff.add_entry(uow, call_id, EntryKind.CONTACT, "old", author="tech", now=start)
         report = outbox.deliver(uow, down, clock=lambda: start + timedelta(days=4))
     assert (report.expired, report.failed) == (1, 0)
+
+
+def test_reset_requests_are_limited_to_one_mail_per_login_every_few_minutes(uow_factory, seeded):
+    now = utcnow()
+    with uow_factory() as uow:
+        admin.add_login(uow, "person", "ACME", "old-password", email="person@acme.example")
+        assert tokens.request_password_reset(uow, "person", now=now) is not None
+        assert tokens.request_password_reset(uow, "person", now=now + timedelta(minutes=1)) is None
+        later = tokens.request_password_reset(uow, "person", now=now + tokens.RESET_INTERVAL * 2)
+        assert later is not None
+        assert len(uow.mail.pending(10)) == 2
