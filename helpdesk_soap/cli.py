@@ -457,3 +457,10 @@ def demo(config: Config, customer_number: str, login_name: str) -> None:
             admin.set_password(uow, login_name, password)
     click.echo(f"customer: {customer_number}\nlogin:    {login_name}\npassword: {password}\n"
                f"database: {config.database_url}")
+
+
+def _register_mail_commands() -> None:
+    from .mail import cli as _mail_cli  # noqa: F401  (adds `mail`, `login invite|reset`, ...)
+
+
+_register_mail_commands()

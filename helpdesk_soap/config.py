@@ -7,12 +7,16 @@ by the CLI (or a test) and the result is passed down.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
 
 ENV_PREFIX = "HELPDESK_"
+
+
+def default_quarantine_dir() -> Path:
+    return Path(platformdirs.user_data_dir("helpdesk-soap")) / "mail-quarantine"
 
 
 def default_database_url() -> str:
@@ -44,6 +48,25 @@ class Config:
     db_pool_recycle: int = 1800
     #: SQLite: how long a request waits for a lock before it answers Server.Unavailable.
     sqlite_busy_timeout_ms: int = 10_000
+    #: Outgoing mail. No host: nothing is ever sent (notifications wait in the outbox).
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    #: starttls (default), ssl (implicit TLS, port 465) or none (loopback relays only).
+    smtp_security: str = "starttls"
+    mail_from: str = "helpdesk@localhost"
+    #: Incoming mail larger than this is quarantined unread.
+    mail_max_bytes: int = 25 * 1024 * 1024
+    #: Where mail that cannot be taken in is kept, with the reason next to it.
+    mail_quarantine_dir: str | None = None
+    #: The IMAP poller: always over TLS (ssl, or starttls on port 143).
+    imap_host: str | None = None
+    imap_port: int = 993
+    imap_user: str | None = None
+    imap_password: str | None = field(default=None, repr=False)
+    imap_folder: str = "INBOX"
+    imap_security: str = "ssl"
     #: Directory of attachment contents. Default: beside a SQLite file (``<name>-attachments``),
     #: else in the per-user data directory. Servers sharing a database must share it.
     attachment_dir: str | None = None
@@ -69,13 +92,24 @@ class Config:
                           ("auth_cache_seconds", float), ("log_level", str),
                           ("database_replica_url", str), ("db_pool_size", int),
                           ("db_max_overflow", int), ("db_pool_recycle", int),
-                          ("sqlite_busy_timeout_ms", int), ("attachment_dir", str),
-                          ("reference_cache_seconds", float)):
+                          ("sqlite_busy_timeout_ms", int), ("smtp_host", str), ("smtp_port", int),
+                          ("smtp_user", str), ("smtp_password", str), ("smtp_security", str),
+                          ("mail_from", str), ("mail_max_bytes", int), ("mail_quarantine_dir", str),
+                          ("imap_host", str), ("imap_port", int), ("imap_user", str),
+                          ("imap_password", str), ("imap_folder", str), ("imap_security", str),
+                          ("attachment_dir", str), ("reference_cache_seconds", float)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:
                     values[key] = conv(raw)
                 except ValueError:
                     raise ValueError(f"{ENV_PREFIX}{key.upper()}={raw!r} is not a valid {conv.__name__}") from None
+        for key in ("smtp_security", "imap_security"):
+            if key in values:
+                values[key] = values[key].lower()
+        if values.get("smtp_security", "starttls") not in ("starttls", "ssl", "none"):
+            raise ValueError("HELPDESK_SMTP_SECURITY must be starttls, ssl or none")
+        if values.get("imap_security", "ssl") not in ("ssl", "starttls"):
+            raise ValueError("HELPDESK_IMAP_SECURITY must be ssl or starttls")
         config = cls(**values)
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -111,6 +111,16 @@ class AlreadyExists(DomainError):
     default_message = "An object with this key already exists."
 
 
+class TokenInvalid(DomainError):
+    """An invitation or password-reset token that is unknown, expired or already used.
+
+    One code and one message for all three, so tokens cannot be probed.
+    """
+
+    code = "Client.TokenInvalid"
+    default_message = "The token is unknown, expired or already used."
+
+
 class ConfigurationError(DomainError):
     code = "Server.ConfigurationError"
     default_message = "The helpdesk is not configured for this request; an administrator must fix its settings."

@@ -111,7 +111,8 @@ class Principal:
     Staff and admin logins belong to no customer.
     """
 
-    login_id: int
+    #: None for a sender known only by address (e-mail intake), who has no login.
+    login_id: int | None
     login_name: str
     customer_id: int | None
     can_set_service_level: bool = False
@@ -232,7 +233,8 @@ class Call:
     def visible_to(self, principal: Principal) -> bool:
         """A login sees its customer's (or organisation's) calls and the calls it created."""
         return (self.customer_id in principal.visible_customer_ids
-                or self.created_by_login_id == principal.login_id)
+                or (self.created_by_login_id is not None
+                    and self.created_by_login_id == principal.login_id))
 
     def record(self, entry: Entry) -> None:
         if xml_safe(entry.text) != entry.text:

@@ -65,9 +65,7 @@ def add_login(uow: UnitOfWork, name: str, customer_number: str | None, password:
     name = name.strip()
     if not name:
         raise InvalidArgument("A login name must not be empty.", field="login")
-    email = email.strip().lower() if email else None
-    if email is not None and ("@" not in email or email.startswith("@") or email.endswith("@")):
-        raise InvalidArgument(f"{email!r} is not an e-mail address.", field="email")
+    email = normalise_email(email) if email else None
     check_password_rules(password)
     if role.is_staff and customer_number:
         raise InvalidArgument("Staff and admin logins belong to no customer.", field="customer")
@@ -84,6 +82,29 @@ def add_login(uow: UnitOfWork, name: str, customer_number: str | None, password:
     uow.commit()
     return LoginInfo(login_id, name, customer.number if customer else None, can_set_service_level,
                      role)
+
+
+def normalise_email(email: str, field: str = "email") -> str:
+    email = (email or "").strip().lower()
+    if "@" not in email or email.startswith("@") or email.endswith("@") or any(c.isspace() for c in email):
+        raise InvalidArgument(f"{email!r} is not an e-mail address.", field=field)
+    return email
+
+
+def set_customer_mail_domain(uow: UnitOfWork, customer_number: str, domain: str | None) -> None:
+    """Mail from any address at ``domain`` is filed for this customer (None: no domain)."""
+    domain = (domain or "").strip().lower().lstrip("@") or None
+    if domain is not None and ("." not in domain or "@" in domain or any(c.isspace() for c in domain)):
+        raise InvalidArgument(f"{domain!r} is not a mail domain.", field="domain")
+    uow.begin_write()
+    customer = _customer(uow, customer_number)
+    if domain is not None:
+        owner = uow.customers.by_mail_domain(domain)
+        if owner is not None and owner.id != customer.id:
+            raise AlreadyExists(f"Mail domain {domain!r} belongs to customer {owner.number}.",
+                                field="domain")
+    uow.customers.set_mail_domain(customer.id, domain)
+    uow.commit()
 
 
 def set_password(uow: UnitOfWork, name: str, password: str) -> None:

@@ -63,12 +63,34 @@ REPLAYED = Warning("ExistingCallReturned",
 def create_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
                 now: datetime | None = None) -> CreateOutcome:
     request = request.validated()
-    now = now or utcnow()
     uow.begin_write()
     if request.external_ticket_id:
         existing = uow.calls.find_by_external_id(principal.customer_id, request.external_ticket_id)
         if existing is not None:
             return _replayed(uow, principal, existing)
+    try:
+        outcome = file_call(uow, principal, request, now)
+        uow.commit()
+    except Conflict:
+        # Another worker stored the same ExternalTicketId first: return its call.
+        uow.rollback()
+        existing = uow.calls.find_by_external_id(principal.customer_id, request.external_ticket_id)
+        if existing is None:
+            raise
+        return _replayed(uow, principal, existing)
+    return outcome
+
+
+def file_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
+              now: datetime | None = None) -> CreateOutcome:
+    """CreateCall's rules, stored in the caller's transaction without committing it.
+
+    ``create_call`` commits it; the e-mail intake commits it together with the
+    message's Message-ID, so a message is taken in wholly or not at all.
+    """
+    request = request.validated()
+    now = now or utcnow()
+    uow.begin_write()
     settings: Settings = uow.settings.get()
     if settings.enforce_request_types:
         request_types.check(request)
@@ -97,16 +119,7 @@ def create_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
                           f"CustomerId {request.customer_number!r} was not found for login "
                           f"{principal.login_name}; filed under {intake.customer_number}.",
                           "system", now, visibility=Visibility.INTERNAL))
-    try:
-        uow.calls.add(call)
-        uow.commit()
-    except Conflict:
-        # Another worker stored the same ExternalTicketId first: return its call.
-        uow.rollback()
-        existing = uow.calls.find_by_external_id(principal.customer_id, request.external_ticket_id)
-        if existing is None:
-            raise
-        return _replayed(uow, principal, existing)
+    uow.calls.add(call)
     return CreateOutcome(call, status, True, intake.warnings, intake.customer_known)
 
 

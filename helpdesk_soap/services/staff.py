@@ -1,7 +1,9 @@
 """Staff actions on calls: the staff service and the CLI drive them.
 
 Every change is recorded in the call's history with who made it and when,
-so staff can reconstruct a call's life from it. Changes to assignments are
+so staff can reconstruct a call's life from it. Public entries, status
+changes and proposed solutions also notify the customer's contact address
+by mail (through the outbox, in the same transaction). Changes to assignments are
 internal entries; status, result and solution changes follow the rules in
 the domain.
 """
@@ -18,6 +20,7 @@ from ..domain.settings import Settings
 from ..domain.text import xml_safe
 from .auth import require_role
 from .calls import _status, utcnow
+from .notify import notify_customer
 from .unit_of_work import UnitOfWork
 
 MAX_PAGE = 200
@@ -118,22 +121,27 @@ def add_entry(uow: UnitOfWork, call_id: int, kind: EntryKind, text: str, *, auth
               path: str | None = None, now: datetime | None = None) -> Call:
     if not text.strip():
         raise InvalidArgument("An entry needs text.", field="Text")
+    now = now or utcnow()
     call = _load(uow, call_id)
     if kind is EntryKind.CONTACT and contact_type is None:
         contact_type = ContactType.NOTE
-    call.record(Entry(kind, text, author, now or utcnow(), visibility=visibility,
+    call.record(Entry(kind, text, author, now, visibility=visibility,
                       contact_type=contact_type if kind is EntryKind.CONTACT else None,
                       path=path))
+    if visibility is Visibility.PUBLIC:
+        notify_customer(uow, call, f"{author} added to your call:\n\n{text}", now)
     return _save(uow, call)
 
 
 def set_status(uow: UnitOfWork, call_id: int, status_code: str, *, author: str,
                now: datetime | None = None) -> Call:
+    now = now or utcnow()
     call = _load(uow, call_id)
     status = uow.statuses.get(status_code)
     if status is None:
         raise UnknownReference(f"Status {status_code!r} does not exist.", field="Status")
-    call.set_status(status, author=author, now=now or utcnow())
+    if call.set_status(status, author=author, now=now):
+        notify_customer(uow, call, f"The status of your call is now: {status.name}.", now)
     return _save(uow, call)
 
 
@@ -146,10 +154,13 @@ def set_result(uow: UnitOfWork, call_id: int, text: str, *, author: str,
 
 def propose_solution(uow: UnitOfWork, call_id: int, text: str, *, author: str,
                      now: datetime | None = None) -> Call:
+    now = now or utcnow()
     call = _load(uow, call_id)
     settings: Settings = uow.settings.get()
     call.propose_solution(text, _status(uow, settings.solution_proposed_status),
-                          author=author, now=now or utcnow())
+                          author=author, now=now)
+    notify_customer(uow, call, f"A solution is proposed for your call:\n\n{call.solution}\n\n"
+                               "Please accept or reject it.", now)
     return _save(uow, call)
 
 

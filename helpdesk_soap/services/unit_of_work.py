@@ -37,6 +37,8 @@ class UnitOfWork(Protocol):
     organisations: Any
     portals: Any
     assignments: Any
+    mail: Any
+    tokens: Any
     attachments: Any
     time_records: Any
     #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.

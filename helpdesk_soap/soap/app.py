@@ -63,7 +63,8 @@ class RequestScope:
 
 
 #: Operations that carry their own credentials in the body.
-PUBLIC_OPERATIONS = frozenset({"Login"})
+#: ActivateLogin and RequestPasswordReset are for people who cannot log in yet.
+PUBLIC_OPERATIONS = frozenset({"Login", "ActivateLogin", "RequestPasswordReset"})
 
 
 class GatewayApplication(Application):

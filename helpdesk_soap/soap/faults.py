@@ -67,7 +67,7 @@ CATALOGUE: dict[str, type[HelpdeskFault]] = {
         errors.AuthenticationFailed, errors.SessionExpired, errors.AccessDenied,
         errors.ServiceUnavailable, errors.CallNotFound, errors.NoSolutionProposed,
         errors.SolutionAlreadyAnswered, errors.InvalidArgument, errors.UnknownReference,
-        errors.ConfigurationError, errors.StoreUnavailable, errors.InternalError,
+        errors.AlreadyExists, errors.TokenInvalid, errors.ConfigurationError, errors.StoreUnavailable, errors.InternalError,
         errors.MissingField, errors.CallClosed, errors.AttachmentNotFound,
         errors.AttachmentTooLarge, errors.ContentTypeNotAllowed)
 }
@@ -82,6 +82,8 @@ CallNotFound = CATALOGUE["Client.CallNotFound"]
 NoSolutionProposed = CATALOGUE["Client.NoSolutionProposed"]
 SolutionAlreadyAnswered = CATALOGUE["Client.SolutionAlreadyAnswered"]
 InvalidArgument = CATALOGUE["Client.InvalidArgument"]
+AlreadyExists = CATALOGUE["Client.AlreadyExists"]
+TokenInvalid = CATALOGUE["Client.TokenInvalid"]
 MissingField = CATALOGUE["Client.MissingField"]
 CallClosed = CATALOGUE["Client.CallClosed"]
 AttachmentNotFound = CATALOGUE["Client.AttachmentNotFound"]

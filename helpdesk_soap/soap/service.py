@@ -10,7 +10,7 @@ from __future__ import annotations
 from spyne import Boolean, ByteArray, Integer32, Integer64, ServiceBase, Unicode, rpc
 
 from ..domain import model as dm
-from ..services import attachments, calls, workflow
+from ..services import attachments, calls, tokens, workflow
 from . import faults as f
 from . import sessions
 from . import types as t
@@ -45,6 +45,21 @@ class HelpdeskService(ServiceBase):
     def ChangePassword(ctx, OldPassword, NewPassword):
         """Change the caller's password; the login's other sessions end."""
         sessions.change_password(ctx, OldPassword, NewPassword)
+
+    @rpc(t.req(Unicode, max_len=200), t.opt(Unicode, max_len=200), t.req(Unicode, max_len=1024),
+         _returns=t.req(Unicode),
+         _throws=[f.TokenInvalid, f.AlreadyExists, f.InvalidArgument, f.ConfigurationError,
+                  f.Unavailable, f.InternalError])
+    def ActivateLogin(ctx, Token, LoginName, Password):
+        """Use a one-time token from an invitation (sets LoginName and Password: the login is
+        created) or a password reset (sets Password). Returns the login's name. No credentials."""
+        return tokens.activate(ctx.udc.uow, Token, LoginName, Password)
+
+    @rpc(t.req(Unicode, max_len=254), _throws=[f.Unavailable, f.InternalError])
+    def RequestPasswordReset(ctx, LoginName):
+        """Mail a one-time reset link to the login (its name or e-mail address). Answers the
+        same whether or not such a login exists. No credentials."""
+        tokens.request_password_reset(ctx.udc.uow, LoginName)
 
     @rpc(t.req(t.NewCall), _returns=t.req(t.CreateCallResult), _throws=[*f.COMMON, f.MissingField])
     def CreateCall(ctx, Call):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from spyne import Boolean, ByteArray, DateTime, Integer32, Integer64, ServiceBase, Unicode, rpc
 
 from ..domain import model as dm
-from ..services import admin, attachments, staff
+from ..services import admin, attachments, staff, tokens
 from . import faults as f
 from . import sessions
 from . import staff_types as st
@@ -85,6 +85,13 @@ class StaffService(ServiceBase):
          _throws=CALL_FAULTS)
     def UnassignTechnician(ctx, CallId, Technician):
         return st.change_result(staff.unassign(ctx.udc.uow, CallId, Technician, author=_author(ctx)))
+
+    @rpc(t.req(Unicode, max_len=64), t.req(Unicode, max_len=254), _returns=t.req(DateTime),
+         _throws=[*CALL_FAULTS, f.AlreadyExists])
+    def InviteLogin(ctx, CustomerId, Email):
+        """Invite an e-mail address to become a customer login: a one-time link is mailed to it.
+        Returns when the invitation expires."""
+        return tokens.invite_login(ctx.udc.uow, ctx.udc.principal, CustomerId, Email).expires_at
 
     @rpc(t.opt(Unicode, max_len=64), t.opt(Unicode, max_len=200), t.req(Boolean), _throws=CALL_FAULTS)
     def SetPortalActive(ctx, CustomerId, Organisation, Active):

@@ -58,12 +58,16 @@ class OrganisationRow(Base):
 
 class CustomerRow(Base):
     __tablename__ = "customers"
+    __table_args__ = (Index("ix_customers_mail_domain", "mail_domain", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Lower-cased; mail from any address at this domain is filed for this customer
+    #: (unique through an index: SQLite adds one without rebuilding the table).
+    mail_domain: Mapped[str | None] = mapped_column(String(253))
 
 
 class PortalRow(Base):
@@ -253,3 +257,57 @@ class EntryRow(Base):
     text: Mapped[str] = mapped_column(Text)
     path: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MailMessageRow(Base):
+    """Every Message-ID the helpdesk took in or sent: dedupe, and threading of replies."""
+
+    __tablename__ = "mail_messages"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: Unique: the same message delivered twice is taken in once (the key decides races).
+    message_id: Mapped[str] = mapped_column(String(500), unique=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"), index=True)
+    #: in: created, contact, ignored; out: notification, invite, reset.
+    outcome: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(254))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxRow(Base):
+    """Mail to send, written in the same transaction as the change it reports."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_state_id", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(500), unique=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    in_reply_to: Mapped[str | None] = mapped_column(String(500))
+    #: pending, sent, failed (gave up), expired (too old when SMTP came).
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginTokenRow(Base):
+    """A one-time token (invitation or password reset); only its SHA-256 is stored."""
+
+    __tablename__ = "login_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    login_id: Mapped[int | None] = mapped_column(ForeignKey("logins.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

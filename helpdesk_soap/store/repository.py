@@ -412,6 +412,14 @@ class CustomerRepository:
         return [self._customer(r) for r in
                 self.session.scalars(select(CustomerRow).order_by(CustomerRow.number))]
 
+    def by_mail_domain(self, domain: str) -> Customer | None:
+        return self._customer(self.session.scalars(
+            select(CustomerRow).where(CustomerRow.mail_domain == domain.lower())).one_or_none())
+
+    def set_mail_domain(self, customer_id: int, domain: str | None) -> None:
+        self.session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
+                             .values(mail_domain=domain))
+
 
 _STATUS_BY_CODE = select(StatusRow.code, StatusRow.name, StatusRow.stage, StatusRow.result_visible,
                          StatusRow.is_final).where(StatusRow.code == bindparam("code"))
@@ -500,6 +508,10 @@ class LoginRepository:
                 _LOGINS.where(CustomerRow.number == identifier, LoginRow.active.is_(True)).limit(2)).all()
             row = rows[0] if len(rows) == 1 else None
         return self._record(row)
+
+    def by_email(self, email: str) -> LoginRecord | None:
+        return self._record(self.session.scalars(select(LoginRow).where(
+            LoginRow.email == email.strip().lower())).one_or_none())
 
     def by_id(self, login_id: int) -> LoginRecord | None:
         return self._record(_core(self.session, _LOGIN_BY_ID, {"id": login_id}).one_or_none())

@@ -9,6 +9,7 @@ from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
 from .cache import CachedSettings, CachedStatuses, ReferenceCache
 from .files import FileStore
+from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
                          SettingsRepository, StatusRepository, TimeRecordRepository)
@@ -35,6 +36,8 @@ class SqlUnitOfWork:
         self.organisations = OrganisationRepository(session)
         self.portals = PortalRepository(session)
         self.assignments = AssignmentRepository(session)
+        self.mail = MailRepository(session)
+        self.tokens = TokenRepository(session)
         self.attachments = AttachmentRepository(session)
         self.time_records = TimeRecordRepository(session)
         if self._cache is not None:

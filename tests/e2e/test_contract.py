@@ -13,10 +13,10 @@ from helpdesk_soap.soap.contract import EXPORT_BASE_URL, extract_schema
 ROOT = Path(__file__).resolve().parents[2]
 NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoap.org/wsdl/soap/"}
 OPERATIONS = {
-    "helpdesk": ["AddAttachment", "AddCallNote", "ChangePassword", "CreateCall", "GetAttachment",
-                 "GetCallData", "GetChangedCalls", "GetRequestTypes", "GetStatuses", "ListCalls",
-                 "Login", "Logout", "SetSolutionAcceptance"],
-    "staff": ["AddAttachment", "AddEntry", "AssignTechnician", "GetAttachment", "GetCall",
+    "helpdesk": ["ActivateLogin", "AddAttachment", "AddCallNote", "ChangePassword", "CreateCall",
+                 "GetAttachment", "GetCallData", "GetChangedCalls", "GetRequestTypes", "GetStatuses",
+                 "ListCalls", "Login", "Logout", "RequestPasswordReset", "SetSolutionAcceptance"],
+    "staff": ["AddAttachment", "AddEntry", "AssignTechnician", "GetAttachment", "GetCall", "InviteLogin",
               "ListCalls", "Login", "Logout", "ProposeSolution", "RecordTime", "SetPortalActive",
               "SetResult", "SetStatus", "UnassignTechnician"],
 }

@@ -1,0 +1,205 @@
+"""``helpdesk-soap mail ...``, ``login invite|reset`` and ``customer set-mail-domain``."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from ..cli import _engine, customer, login, main, pass_config, unit_of_work
+from ..config import Config, default_quarantine_dir
+
+#: sysexits.h EX_TEMPFAIL: an MTA keeps the message and delivers it again later.
+EX_TEMPFAIL = 75
+
+
+@contextmanager
+def _intake(config: Config):
+    from ..store.engine import make_session_factory
+    from ..store.files import FileStore
+    from ..store.unit_of_work import SqlUnitOfWork
+    from .intake import MailIntake
+
+    logging.basicConfig(level=config.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = _engine(config)
+    factory = make_session_factory(engine)
+    try:
+        files = FileStore(config.attachment_root)
+        yield MailIntake(lambda: SqlUnitOfWork(factory, files),
+                         Path(config.mail_quarantine_dir or default_quarantine_dir()),
+                         config.mail_max_bytes)
+    finally:
+        engine.dispose()
+
+
+def _every(interval: float, loop: bool, body) -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    while True:
+        body()
+        if not loop or stop.wait(interval):
+            return
+
+
+@main.group()
+def mail() -> None:
+    """E-mail: take in mail (pipe, Maildir, IMAP, SMTP listener), send notifications."""
+
+
+@mail.command("ingest")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sender", help="The envelope sender (an MTA pipe passes it, e.g. Postfix ${sender}).")
+@pass_config
+def mail_ingest(config: Config, files: tuple[Path, ...], sender: str | None) -> None:
+    """Take in RFC 822 messages from FILES, or one from standard input.
+
+    Exits 0 when every message was stored, quarantined or deliberately ignored,
+    and 75 (try again later) when the store is unavailable.
+    """
+    from .intake import TemporaryFailure
+
+    sources = [(str(f), f.read_bytes) for f in files] or [("stdin", sys.stdin.buffer.read)]
+    with _intake(config) as intake:
+        for name, read in sources:
+            try:
+                result = intake.take(read(), sender)
+            except TemporaryFailure as exc:
+                click.echo(f"{name}: temporary failure: {exc}", err=True)
+                sys.exit(EX_TEMPFAIL)
+            detail = f" call {result.call_id}" if result.call_id else ""
+            detail += f" ({result.reason})" if result.reason else ""
+            click.echo(f"{name}: {result.kind}{detail}")
+
+
+@mail.command("poll-maildir")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--loop", is_flag=True, help="Keep polling until stopped.")
+@click.option("--interval", type=float, default=30, show_default=True, help="Seconds between polls.")
+@pass_config
+def mail_poll_maildir(config: Config, directory: Path, loop: bool, interval: float) -> None:
+    """Take in every message of a Maildir; each is removed once stored or quarantined."""
+    from .sources import poll_maildir
+
+    with _intake(config) as intake:
+        _every(interval, loop, lambda: click.echo(_counts(poll_maildir(intake, directory))))
+
+
+@mail.command("poll-imap")
+@click.option("--loop", is_flag=True, help="Keep polling until stopped.")
+@click.option("--interval", type=float, default=60, show_default=True, help="Seconds between polls.")
+@click.option("--delete", is_flag=True, help="Delete messages once taken in (default: mark them seen).")
+@pass_config
+def mail_poll_imap(config: Config, loop: bool, interval: float, delete: bool) -> None:
+    """Take in the unseen messages of an IMAP folder (HELPDESK_IMAP_*), over TLS."""
+    from .sources import poll_imap
+
+    with _intake(config) as intake:
+        _every(interval, loop, lambda: click.echo(_counts(poll_imap(intake, config, delete))))
+
+
+@mail.command("listen")
+@click.option("--bind", default="127.0.0.1:2525", show_default=True, metavar="HOST:PORT")
+@pass_config
+def mail_listen(config: Config, bind: str) -> None:
+    """An SMTP listener for tests and small sites: every message it accepts is taken in."""
+    from .sources import smtp_listener
+
+    host, _, port = bind.rpartition(":")
+    with _intake(config) as intake:
+        controller = smtp_listener(intake, host or "127.0.0.1", int(port))
+        controller.start()
+        click.echo(f"helpdesk-soap: taking mail on smtp://{host}:{port}", err=True)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        try:
+            stop.wait()
+        finally:
+            controller.stop()
+
+
+@mail.command("send-outbox")
+@click.option("--loop", is_flag=True, help="Keep sending until stopped.")
+@click.option("--interval", type=float, default=15, show_default=True, help="Seconds between rounds.")
+@click.option("--max-age-hours", type=float, default=72, show_default=True,
+              help="Pending mail older than this expires instead of being sent.")
+@pass_config
+def mail_send_outbox(config: Config, loop: bool, interval: float, max_age_hours: float) -> None:
+    """Deliver pending notifications, invitations and resets over SMTP (HELPDESK_SMTP_*)."""
+    from ..services.outbox import deliver
+    from .smtp import SmtpSender
+
+    if not config.smtp_host:
+        click.echo("SMTP is not configured (HELPDESK_SMTP_HOST): nothing sent", err=True)
+        return
+
+    def round_() -> None:
+        sender = SmtpSender(config)
+        try:
+            with unit_of_work(config) as uow:
+                report = deliver(uow, sender.send, max_age=timedelta(hours=max_age_hours))
+        finally:
+            sender.close()
+        click.echo(f"sent {report.sent}, failed {report.failed}, expired {report.expired}")
+
+    _every(interval, loop, round_)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no mail"
+
+
+@login.command("invite")
+@click.argument("email")
+@click.option("--customer", "customer_number", required=True, metavar="NUMBER")
+@click.option("--author", default="admin", show_default=True)
+@click.option("--show-token", is_flag=True, help="Also print the token (when no mail can be sent).")
+@pass_config
+def login_invite(config: Config, email: str, customer_number: str, author: str, show_token: bool) -> None:
+    """Invite EMAIL to become a login of a customer: a one-time link is mailed."""
+    from ..services import tokens
+
+    with unit_of_work(config) as uow:
+        issued = tokens.invite_login(uow, author, customer_number, email)
+    click.echo(f"invitation for {issued.email} queued, valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC")
+    if show_token:
+        click.echo(issued.token)
+
+
+@login.command("reset")
+@click.argument("identifier", metavar="EMAIL_OR_LOGIN")
+@click.option("--show-token", is_flag=True, help="Also print the token (when no mail can be sent).")
+@pass_config
+def login_reset(config: Config, identifier: str, show_token: bool) -> None:
+    """Mail a one-time password-reset link to a login's address."""
+    from ..domain.errors import UnknownReference
+    from ..services import tokens
+
+    with unit_of_work(config) as uow:
+        issued = tokens.request_password_reset(uow, identifier)
+    if issued is None:
+        raise UnknownReference(f"No active login with an e-mail address matches {identifier!r}.")
+    click.echo(f"password reset for {issued.email} queued, valid until "
+               f"{issued.expires_at:%Y-%m-%d %H:%M} UTC")
+    if show_token:
+        click.echo(issued.token)
+
+
+@customer.command("set-mail-domain")
+@click.argument("number")
+@click.argument("domain", required=False)
+@pass_config
+def customer_set_mail_domain(config: Config, number: str, domain: str | None) -> None:
+    """File mail from any address at DOMAIN for this customer (without DOMAIN: none)."""
+    from ..services import admin
+
+    with unit_of_work(config) as uow:
+        admin.set_customer_mail_domain(uow, number, domain)
+    click.echo(f"mail domain of customer {number}: {domain or 'none'}")
