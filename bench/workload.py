@@ -9,6 +9,7 @@ same call twice is a cheap no-op and would flatter the figure).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, text
 
@@ -54,7 +55,9 @@ def create_call(external_id: str = "EXT", description: str = "Bench call") -> by
         f"<h:Subject>Phones in department 4 are down</h:Subject>"
         f"<h:Description>{description}</h:Description>"
         f"<h:Priority>High</h:Priority><h:Category>TechnicalSupport</h:Category>"
-        f"<h:Components>PBX</h:Components></h:Call>"))
+        f"<h:Components>PBX</h:Components>"
+        f"<h:FirstOccurredAt>2026-11-23T07:40:00Z</h:FirstOccurredAt>"
+        f"<h:AffectedDomain>pbx.bench.example</h:AffectedDomain></h:Call>"))
 
 
 def get_call_data(call_id: int, token: str | None = None) -> bytes:
@@ -77,7 +80,7 @@ def add_attachment(call_id: int, payload_bytes: int) -> bytes:
     content = "QUJD" * (payload_bytes // 4)
     return envelope("AddAttachment", (
         f"<h:CallId>{call_id}</h:CallId><h:FileName>bench.bin</h:FileName>"
-        f"<h:ContentType>application/octet-stream</h:ContentType><h:Content>{content}</h:Content>"))
+        f"<h:ContentType>application/pdf</h:ContentType><h:Content>{content}</h:Content>"))
 
 
 def seed(url: str, proposed: int) -> Seeded:
@@ -93,6 +96,8 @@ def seed(url: str, proposed: int) -> Seeded:
             admin.add_customer(u, CUSTOMER, "Bench customer")
         with uow() as u:
             admin.add_login(u, LOGIN, CUSTOMER, PASSWORD)
+        with uow() as u:  # room for the "10 MB request": 10 MB of base64, 7.5 MB of content
+            admin.set_setting(u, "attachment_max_bytes", str(8_000_000))
         with uow() as u:
             principal = auth.authenticate(u, PasswordVerifier(), LOGIN, PASSWORD)
 
@@ -100,7 +105,8 @@ def seed(url: str, proposed: int) -> Seeded:
             with uow() as u:
                 return calls.create_call(u, principal, CallRequest(
                     CUSTOMER, subject, Priority.HIGH, Category.TECHNICAL_SUPPORT,
-                    description="A call the benchmark reads.")).call.id
+                    description="A call the benchmark reads.", affected_domain="pbx.bench.example",
+                    first_occurred_at=datetime(2026, 11, 23, 7, 40, tzinfo=UTC))).call.id
 
         def entries(call_id: int, history: int, contacts: int) -> None:
             for k in range(history):

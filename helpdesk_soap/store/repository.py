@@ -510,7 +510,7 @@ class LoginRepository:
         return self._record(row)
 
     def by_email(self, email: str) -> LoginRecord | None:
-        return self._record(self.session.scalars(select(LoginRow).where(
+        return self._record(self.session.execute(_LOGINS.where(
             LoginRow.email == email.strip().lower())).one_or_none())
 
     def by_id(self, login_id: int) -> LoginRecord | None:
