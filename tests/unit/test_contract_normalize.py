@@ -109,3 +109,13 @@ def test_real_wsdl_newcall_required_fields(real_wsdl):
 
 def test_real_wsdl_schema_compiles(real_wsdl):
     etree.XMLSchema(etree.fromstring(extract_schema(real_wsdl)))
+
+
+def test_documentation_is_dedented_the_same_on_every_python():
+    """Python 3.13 strips docstring indentation when compiling, 3.11 does not: the contract
+    must not depend on which one built it."""
+    wsdl = (b'<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" targetNamespace="urn:t">'
+            b'<wsdl:documentation>First line\n        second line\n        third</wsdl:documentation>'
+            b'</wsdl:definitions>')
+    doc = etree.fromstring(normalize(wsdl)).find("{http://schemas.xmlsoap.org/wsdl/}documentation")
+    assert doc.text == "First line\nsecond line\nthird"
