@@ -188,23 +188,19 @@ class CallRepository:
         return bool(self.session.scalar(select(CallRow.staff_unread).where(CallRow.id == call_id)))
 
     @staticmethod
-    def _visible(principal: Principal):
-        return or_(CallRow.customer_id.in_(sorted(principal.visible_customer_ids)),
-                   CallRow.created_by_login_id == principal.login_id)
-
-    @staticmethod
     def _visible_branches(principal: Principal) -> list:
-        """``_visible`` as conditions that each walk one index in id order: one per visible
-        customer (calls_customer_id_desc), and the calls the login filed under a customer
-        other than its own (the partial index calls_created_by_elsewhere). Their union is
-        exactly the visible calls; an OR of them would make the database sort them all."""
+        """The calls a login may see, as conditions that each walk one index in id order: one
+        per visible customer (calls_customer_id_desc), and the calls the login filed under a
+        customer other than its own (the partial index calls_created_by_elsewhere). Their
+        union is exactly the visible calls; for a page in id order, an OR of them would make
+        the database sort them all (see overview)."""
         return [*(CallRow.customer_id == c for c in sorted(principal.visible_customer_ids)),
                 and_(CallRow.created_by_login_id == principal.login_id,
                      CallRow.customer_id != CallRow.origin_customer_id)]
 
     def _overview_conditions(self, principal: Principal | None, where) -> list:
         """What the customer's overview filters on (calls joined with their status)."""
-        conditions = [self._visible(principal)] if principal is not None else []
+        conditions = [or_(*self._visible_branches(principal))] if principal is not None else []
         if where.created_from is not None:
             conditions.append(CallRow.created_at >= where.created_from)
         if where.created_before is not None:
@@ -335,13 +331,21 @@ _CUSTOMER_BY_ID = select(CustomerRow.id, CustomerRow.number, CustomerRow.name).w
 _CUSTOMER_BY_NUMBER = select(CustomerRow.id, CustomerRow.number, CustomerRow.name).where(
     CustomerRow.number == bindparam("number"))
 
+_ATTACHMENT_COLUMNS = (AttachmentRow.id, AttachmentRow.call_id, AttachmentRow.file_name,
+                       AttachmentRow.content_type, AttachmentRow.size, AttachmentRow.sha256,
+                       AttachmentRow.visibility, AttachmentRow.author, AttachmentRow.created_at)
+_ATTACHMENT_BY_ID = select(*_ATTACHMENT_COLUMNS).where(AttachmentRow.id == bindparam("id"))
+_ATTACHMENTS = (select(*_ATTACHMENT_COLUMNS).where(AttachmentRow.call_id == bindparam("call_id"))
+                .order_by(AttachmentRow.id))
+_ATTACHMENTS_VISIBLE = _ATTACHMENTS.where(AttachmentRow.visibility == bindparam("visibility"))
+
 
 class AttachmentRepository:
     def __init__(self, session: Session):
         self.session = session
 
     @staticmethod
-    def _attachment(row: AttachmentRow) -> Attachment:
+    def _attachment(row) -> Attachment:
         return Attachment(row.id, row.call_id, row.file_name, row.content_type, row.size, row.sha256,
                           Visibility(row.visibility), row.author, row.created_at)
 
@@ -354,14 +358,17 @@ class AttachmentRepository:
         return self._attachment(row)
 
     def get(self, attachment_id: int) -> Attachment | None:
-        row = self.session.get(AttachmentRow, attachment_id)
+        row = _core(self.session, _ATTACHMENT_BY_ID, {"id": attachment_id}).first()
         return self._attachment(row) if row is not None else None
 
     def for_call(self, call_id: int, visibility: Visibility | None = None) -> list[Attachment]:
-        stmt = select(AttachmentRow).where(AttachmentRow.call_id == call_id).order_by(AttachmentRow.id)
-        if visibility is not None:
-            stmt = stmt.where(AttachmentRow.visibility == visibility.value)
-        return [self._attachment(r) for r in self.session.scalars(stmt)]
+        # GetCallData lists a call's attachments on every poll: a prebuilt Core statement.
+        if visibility is None:
+            rows = _core(self.session, _ATTACHMENTS, {"call_id": call_id})
+        else:
+            rows = _core(self.session, _ATTACHMENTS_VISIBLE, {"call_id": call_id,
+                                                              "visibility": visibility.value})
+        return [self._attachment(r) for r in rows]
 
 
 class TimeRecordRepository:
@@ -382,10 +389,6 @@ class TimeRecordRepository:
                    TimeRecordRow.created_at).join(LoginRow, LoginRow.id == TimeRecordRow.login_id)
             .where(TimeRecordRow.call_id == call_id).order_by(TimeRecordRow.id))
         return [TimeRecord(r.id, call_id, r.name, r.minutes, r.note, r.created_at) for r in rows]
-
-    def total(self, call_id: int) -> int:
-        return int(self.session.scalar(select(func.coalesce(func.sum(TimeRecordRow.minutes), 0))
-                                       .where(TimeRecordRow.call_id == call_id)))
 
 
 class CustomerRepository:
@@ -468,6 +471,7 @@ _LOGINS = (select(LoginRow.id, LoginRow.name, LoginRow.customer_id, LoginRow.can
            .select_from(LoginRow).outerjoin(CustomerRow, CustomerRow.id == LoginRow.customer_id))
 _LOGIN_BY_NAME = _LOGINS.where(LoginRow.name == bindparam("name"))
 _LOGIN_BY_ID = _LOGINS.where(LoginRow.id == bindparam("id"))
+_LOGIN_BY_EMAIL = _LOGINS.where(LoginRow.email == bindparam("email"))
 _LOGIN_BY_SESSION = (_LOGINS.add_columns(SessionRow.expires_at)
                      .join(SessionRow, SessionRow.login_id == LoginRow.id)
                      .where(SessionRow.token_hash == bindparam("hash")))
@@ -501,8 +505,7 @@ class LoginRepository:
         customer's number where that customer has exactly one active login."""
         row = _core(self.session, _LOGIN_BY_NAME, {"name": identifier}).one_or_none()
         if row is None and "@" in identifier:
-            row = self.session.execute(_LOGINS.where(
-                LoginRow.email == identifier.strip().lower())).one_or_none()
+            row = _core(self.session, _LOGIN_BY_EMAIL, {"email": identifier.strip().lower()}).one_or_none()
         if row is None:
             rows = self.session.execute(
                 _LOGINS.where(CustomerRow.number == identifier, LoginRow.active.is_(True)).limit(2)).all()
@@ -510,8 +513,8 @@ class LoginRepository:
         return self._record(row)
 
     def by_email(self, email: str) -> LoginRecord | None:
-        return self._record(self.session.execute(_LOGINS.where(
-            LoginRow.email == email.strip().lower())).one_or_none())
+        return self._record(_core(self.session, _LOGIN_BY_EMAIL,
+                                  {"email": email.strip().lower()}).one_or_none())
 
     def by_id(self, login_id: int) -> LoginRecord | None:
         return self._record(_core(self.session, _LOGIN_BY_ID, {"id": login_id}).one_or_none())
