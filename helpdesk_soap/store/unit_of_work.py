@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
+from .engine import begin_writing
 from .cache import CachedSettings, CachedStatuses, ReferenceCache
 from .files import FileStore
 from .mail_repository import MailRepository, TokenRepository
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
         self._cache = cache
         self.session: Session | None = None
         self._writing = False
+        self._writer_lock = None
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = session = self._factory()
@@ -48,12 +50,12 @@ class SqlUnitOfWork:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
-            self.session.rollback()
+            self.session.close()  # rolls back whatever was not committed
         except DBAPIError:
-            pass  # the connection is already gone; closing below discards it
+            pass  # the connection is already gone; closing discarded it
         finally:
-            self.session.close()
             self.session = None
+            self._release()
         if isinstance(exc, (OperationalError, DBAPIError)) and _is_unavailable(exc):
             raise StoreUnavailable() from exc
 
@@ -63,7 +65,7 @@ class SqlUnitOfWork:
         # End any read-only transaction (e.g. authentication) and start a writing
         # one, so SQLite takes its write lock before the first read of this use case.
         self.session.rollback()
-        self.session.connection(execution_options={"helpdesk_write": True})
+        self._writer_lock = begin_writing(self.session.connection())
         self._writing = self.calls.lock_reads = True
 
     def commit(self) -> None:
@@ -73,11 +75,19 @@ class SqlUnitOfWork:
             self.session.rollback()
             raise Conflict(str(exc.orig)) from exc
         finally:
-            self._writing = self.calls.lock_reads = False
+            self._release()
 
     def rollback(self) -> None:
-        self.session.rollback()
+        try:
+            self.session.rollback()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
         self._writing = self.calls.lock_reads = False
+        if self._writer_lock is not None:
+            self._writer_lock.release()
+            self._writer_lock = None
 
 
 def _is_unavailable(exc: DBAPIError) -> bool:
