@@ -80,9 +80,6 @@ class Config:
             db = Path(self.database_url[len(prefix):].split("?", 1)[0])
             return db.with_name(db.stem + "-attachments")
         return Path(platformdirs.user_data_dir("helpdesk-soap")) / "attachments"
-    #: How long a worker may keep the settings and statuses it read (0, the default: read
-    #: them on every request, so a change shows at once).
-    reference_cache_seconds: float = 0.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
@@ -97,7 +94,7 @@ class Config:
                           ("mail_from", str), ("mail_max_bytes", int), ("mail_quarantine_dir", str),
                           ("imap_host", str), ("imap_port", int), ("imap_user", str),
                           ("imap_password", str), ("imap_folder", str), ("imap_security", str),
-                          ("attachment_dir", str), ("reference_cache_seconds", float)):
+                          ("attachment_dir", str)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:

@@ -40,7 +40,8 @@ class Runtime:
     verifier: PasswordVerifier
     replica_session_factory: sessionmaker[Session] | None = None
     files: FileStore | None = None
-    #: Settings and statuses kept per worker for a while, if configured (see store/cache.py).
+    #: The worker's settings and statuses, as of the last reference version seen
+    #: (see store/cache.py).
     reference_cache: ReferenceCache | None = None
 
     def unit_of_work(self) -> UnitOfWork:
@@ -153,8 +154,7 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
                       PasswordVerifier(ttl=config.auth_cache_seconds),
                       make_session_factory(engines[1]) if len(engines) > 1 else None,
                       FileStore(config.attachment_root),
-                      ReferenceCache(config.reference_cache_seconds)
-                      if config.reference_cache_seconds > 0 else None)
+                      ReferenceCache())
 
     def close() -> None:
         for engine in engines:

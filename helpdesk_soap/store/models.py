@@ -190,18 +190,27 @@ class CallRow(Base):
 
 
 class ChangeCounterRow(Base):
-    """One row: the last change sequence number handed out.
+    """Store-wide counters, a row each.
 
-    A transaction takes its numbers with an UPDATE of this row just before it
+    Row 1 (CHANGE_SEQUENCE): the last change sequence number handed out. A
+    transaction takes its numbers with an UPDATE of this row just before it
     commits; the row lock it then holds until the commit puts the numbers in
     commit order, so a poller that has seen number N has seen every change
     numbered below N.
+
+    Row 2 (REFERENCE_VERSION): bumped by triggers (migration 0005) whenever
+    the settings or the call statuses change, whoever changes them; workers
+    key their cache of both on it (store/cache.py).
     """
 
     __tablename__ = "change_counter"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+CHANGE_SEQUENCE = 1
+REFERENCE_VERSION = 2
 
 
 class AttachmentRow(Base):

@@ -18,9 +18,9 @@ from ..domain.errors import InvalidArgument
 from ..domain.settings import Settings
 from ..services.unit_of_work import Conflict
 from ..services.workflow import OverviewFilter
-from .models import (AssignmentRow, AttachmentRow, CallRow, ChangeCounterRow, CustomerRow, EntryRow,
-                     LoginRow, OrganisationRow, PortalRow, SessionRow, SettingRow, StatusRow,
-                     TimeRecordRow)
+from .models import (CHANGE_SEQUENCE, REFERENCE_VERSION, AssignmentRow, AttachmentRow, CallRow,
+                     ChangeCounterRow, CustomerRow, EntryRow, LoginRow, OrganisationRow, PortalRow,
+                     SessionRow, SettingRow, StatusRow, TimeRecordRow)
 
 # Columns copied one-to-one between Call and CallRow. The change sequence and the staff's
 # unread flag are written only by their own statements.
@@ -49,8 +49,28 @@ _SAVE_CALL = _save_statement([*_CALL_COLUMNS, "version"])
 _SAVE_CALL_CHANGED = _save_statement([*_CALL_COLUMNS, "version", "change_seq"])
 _INSERT_ENTRY = insert(EntryRow.__table__)
 _COUNTER = ChangeCounterRow.__table__
-_NEXT_CHANGE = (update(_COUNTER).where(_COUNTER.c.id == 1).values(value=_COUNTER.c.value + 1)
-                .returning(_COUNTER.c.value))
+_NEXT_CHANGE = (update(_COUNTER).where(_COUNTER.c.id == CHANGE_SEQUENCE)
+                .values(value=_COUNTER.c.value + 1).returning(_COUNTER.c.value))
+_REFERENCE_VERSION = select(_COUNTER.c.value).where(_COUNTER.c.id == REFERENCE_VERSION)
+#: Where a unit of work's session keeps the reference version it first read (see
+#: reference_version).
+_VERSION_SEEN = "helpdesk_reference_version"
+
+
+def reference_version(session: Session) -> int:
+    """The version of the settings and statuses (ChangeCounterRow) as this unit of work
+    first saw it: authentication reads it in the login's query, so a request mostly needs
+    no query of its own. A request therefore works with the reference data as of its
+    start, as if it had run just before any change made while it ran."""
+    seen = session.info.get(_VERSION_SEEN)
+    if seen is None:
+        seen = session.info[_VERSION_SEEN] = _core(session, _REFERENCE_VERSION, {}).scalar_one()
+    return seen
+
+
+def forget_reference_version(session: Session) -> None:
+    """After this unit of work changed the settings or statuses: read the version again."""
+    session.info.pop(_VERSION_SEEN, None)
 
 
 def _core(session: Session, statement, params):
@@ -467,7 +487,8 @@ _PORTAL_OFF = exists().where(
              PortalRow.organisation_id == CustomerRow.organisation_id))).label("portal_off")
 _LOGINS = (select(LoginRow.id, LoginRow.name, LoginRow.customer_id, LoginRow.can_set_service_level,
                   LoginRow.role, LoginRow.password_hash, LoginRow.active, LoginRow.locked_until,
-                  LoginRow.email, CustomerRow.organisation_id, _PORTAL_OFF)
+                  LoginRow.email, CustomerRow.organisation_id, _PORTAL_OFF,
+                  _REFERENCE_VERSION.scalar_subquery().label("reference_version"))
            .select_from(LoginRow).outerjoin(CustomerRow, CustomerRow.id == LoginRow.customer_id))
 _LOGIN_BY_NAME = _LOGINS.where(LoginRow.name == bindparam("name"))
 _LOGIN_BY_ID = _LOGINS.where(LoginRow.id == bindparam("id"))
@@ -485,6 +506,7 @@ class LoginRepository:
     def _record(self, row) -> LoginRecord | None:
         if row is None:
             return None
+        self.session.info.setdefault(_VERSION_SEEN, row.reference_version)
         visible: frozenset[int] = frozenset()
         org = None
         if row.customer_id is not None:

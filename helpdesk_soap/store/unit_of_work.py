@@ -13,7 +13,8 @@ from .files import FileStore
 from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
-                         SettingsRepository, StatusRepository, TimeRecordRepository)
+                         SettingsRepository, StatusRepository, TimeRecordRepository,
+                         forget_reference_version, reference_version)
 
 
 class SqlUnitOfWork:
@@ -43,8 +44,10 @@ class SqlUnitOfWork:
         self.attachments = AttachmentRepository(session)
         self.time_records = TimeRecordRepository(session)
         if self._cache is not None:
-            self.settings = CachedSettings(self.settings, self._cache)
-            self.statuses = CachedStatuses(self.statuses, self._cache)
+            version = lambda: reference_version(session)  # noqa: E731
+            forget = lambda: forget_reference_version(session)  # noqa: E731
+            self.settings = CachedSettings(self.settings, self._cache, version, forget)
+            self.statuses = CachedStatuses(self.statuses, self._cache, version, forget)
         self._writing = False
         return self
 

@@ -2,8 +2,8 @@
 
 Credentials: a cached verification never outlives a password change, in any
 worker. Portals and sessions: read on every request. Settings and statuses:
-a change made elsewhere shows within the reference cache's TTL, one made
-through the worker's own unit of work at once.
+cached per worker under the reference version that triggers keep, so any
+change shows at once.
 """
 
 from __future__ import annotations
@@ -72,58 +72,87 @@ def test_portal_changed_in_the_same_unit_of_work_is_not_answered_from_the_login_
         assert uow.portals.inactive_for(principal.customer_id, principal.organisation_id)
 
 
-class Clock:
-    now = 0.0
-
-    def __call__(self):
-        return self.now
-
-
-def test_settings_and_statuses_changed_elsewhere_show_after_the_ttl(engine, seeded, uow_factory):
+def test_settings_and_statuses_changed_elsewhere_show_at_once(engine, seeded, uow_factory):
+    """The CLI (another process, no cache) changes them; the cached worker sees it next time."""
     from helpdesk_soap.store.engine import make_session_factory
 
-    clock = Clock()
-    cache = ReferenceCache(5, clock)
+    cache = ReferenceCache()
     factory = make_session_factory(engine)
     with SqlUnitOfWork(factory, cache=cache) as uow:
-        assert uow.settings.get().session_idle_minutes == 60
+        first = uow.settings.get()
+        assert first.session_idle_minutes == 60
         assert uow.statuses.get("TRIAGE") is None
-    with uow_factory() as uow:  # another process: the CLI
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get() is first  # nothing changed: served from the cache
+    with uow_factory() as uow:
         admin.set_setting(uow, "session_idle_minutes", "15")
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get().session_idle_minutes == 15
     with uow_factory() as uow:
         admin.add_status(uow, Status("TRIAGE", "Triage", Stage.OPEN))
     with SqlUnitOfWork(factory, cache=cache) as uow:
-        assert uow.settings.get().session_idle_minutes == 60  # within the TTL
-    clock.now += 5.01
-    with SqlUnitOfWork(factory, cache=cache) as uow:
-        assert uow.settings.get().session_idle_minutes == 15
         assert uow.statuses.get("TRIAGE").name == "Triage"
 
 
-def test_a_change_through_the_cached_unit_of_work_shows_at_once(engine, seeded):
+def test_a_change_by_plain_sql_invalidates_the_cache_too(engine, seeded):
+    """Triggers keep the reference version, so even an administrator's SQL counts."""
+    from sqlalchemy import text
+
     from helpdesk_soap.store.engine import make_session_factory
 
-    cache = ReferenceCache(3600, Clock())
+    cache = ReferenceCache()
     factory = make_session_factory(engine)
     with SqlUnitOfWork(factory, cache=cache) as uow:
         assert uow.settings.get().lockout_threshold == 5
-        assert uow.statuses.get("TRIAGE") is None
+        assert uow.statuses.get("NEW").name != "Renamed"
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE settings SET value = '9' WHERE key = 'lockout_threshold'"))
     with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get().lockout_threshold == 9
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE call_statuses SET name = 'Renamed' WHERE code = 'NEW'"))
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.statuses.get("NEW").name == "Renamed"
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM settings WHERE key = 'lockout_threshold'"))
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get().lockout_threshold == 5  # back to the default
+
+
+def test_a_change_through_the_cached_unit_of_work_shows_in_it_at_once(engine, seeded):
+    from helpdesk_soap.store.engine import make_session_factory
+
+    cache = ReferenceCache()
+    factory = make_session_factory(engine)
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get().lockout_threshold == 5
         admin.set_setting(uow, "lockout_threshold", "7")
-    with SqlUnitOfWork(factory, cache=cache) as uow:
-        admin.add_status(uow, Status("TRIAGE", "Triage", Stage.OPEN))
+        assert uow.settings.get().lockout_threshold == 7
     with SqlUnitOfWork(factory, cache=cache) as uow:
         assert uow.settings.get().lockout_threshold == 7
+        assert uow.statuses.get("TRIAGE") is None
+        admin.add_status(uow, Status("TRIAGE", "Triage", Stage.OPEN))
         assert uow.statuses.get("TRIAGE") is not None
 
 
-def test_by_default_a_settings_change_elsewhere_shows_at_once(engine, seeded, uow_factory, database_url):
-    assert Config(database_url=database_url).reference_cache_seconds == 0
-    with uow_factory() as uow:
-        first = uow.settings.get()
-    with uow_factory() as uow:
-        assert uow.settings.get() is first  # same rows: parsed once
-    with uow_factory() as uow:
-        admin.set_setting(uow, "lockout_minutes", "30")
-    with uow_factory() as uow:
-        assert uow.settings.get().lockout_minutes == 30
+def test_a_request_costs_no_query_for_settings_or_statuses(app, engine):
+    """Authentication reads the reference version with the login; while it holds, the
+    worker's cache answers. CreateCall needs both the settings and the call's status."""
+    from sqlalchemy import event
+
+    from tests.integration.test_soap_protocol import CREATE
+
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    assert call(app, body=envelope("CreateCall", CREATE))[0] == "200 OK"  # fills the cache
+    event.listen(engine.__class__, "before_cursor_execute", seen)
+    try:
+        status, _, body = call(app, body=envelope("CreateCall", CREATE))
+    finally:
+        event.remove(engine.__class__, "before_cursor_execute", seen)
+    assert status == "200 OK", body
+    assert any("INSERT INTO calls" in s for s in statements)
+    assert not [s for s in statements if "FROM settings" in s or "FROM call_statuses" in s]
