@@ -65,9 +65,13 @@ class SqlUnitOfWork:
     def begin_write(self) -> None:
         if self._writing:
             return
-        # End any read-only transaction (e.g. authentication) and start a writing
-        # one, so SQLite takes its write lock before the first read of this use case.
-        self.session.rollback()
+        # The reads so far (authentication) ran in a transaction of their own; the writing
+        # one continues on the same connection without a trip through the pool. On SQLite
+        # begin_writing swaps the read snapshot for BEGIN IMMEDIATE, so the write lock is
+        # taken before the first read of this use case; on PostgreSQL (read committed, rows
+        # locked FOR UPDATE) every statement reads the latest committed data anyway. Rows
+        # the ORM loaded before are expired so that they are read again.
+        self.session.expire_all()
         self._writer_lock = begin_writing(self.session.connection())
         self._writing = self.calls.lock_reads = True
 
