@@ -14,6 +14,7 @@ adopted under its SHA-256 (``adopt``) or discarded (``discard``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -128,5 +129,6 @@ class Staging:
         return StagedContent(self.path, self.size, self._hash.hexdigest())
 
     def discard(self) -> None:
-        self._out.close()
+        with contextlib.suppress(OSError):  # a failed flush must not hide why we discard
+            self._out.close()
         Path(self.path).unlink(missing_ok=True)

@@ -166,3 +166,24 @@ def test_a_large_body_on_another_operation_answers_as_before(app):
         "<h:Call>", f"<!--{' ' * 2 * STREAM_ABOVE}--><h:Call>")))
     assert status.startswith("200"), answer
     assert etree.fromstring(answer).find(f"{{{SOAP}}}Body") is not None
+
+
+def test_the_file_store_adopts_a_staged_file_once_and_refuses_foreign_paths(tmp_path):
+    from helpdesk_soap.domain.attachments import StagedContent
+    from helpdesk_soap.store.files import FileStore
+
+    store = FileStore(tmp_path / "attachments")
+    staged = []
+    for _ in range(2):
+        staging = store.stage()
+        staging.write(b"same bytes")
+        staged.append(staging.finish())
+    sha256 = hashlib.sha256(b"same bytes").hexdigest()
+    assert [store.adopt(s) for s in staged] == [sha256, sha256]
+    store.discard(staged[0])  # a no-op once adopted
+    assert store.get(sha256) == b"same bytes" and files(tmp_path / "attachments") == [sha256]
+    outside = tmp_path / ".upload-elsewhere"
+    outside.write_bytes(b"x")
+    with pytest.raises(ValueError):
+        store.adopt(StagedContent(str(outside), 1, sha256))
+    assert outside.exists()
