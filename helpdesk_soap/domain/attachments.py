@@ -33,6 +33,16 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class StagedContent:
+    """Content already written to the file store's staging area (a large upload, decoded
+    while it arrived), waiting to be adopted under its SHA-256 or discarded."""
+
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class TimeRecord:
     """Time a technician spent on a call (source document 001: shown to the customer)."""
 

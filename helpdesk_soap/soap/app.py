@@ -162,4 +162,4 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
 
     return Gateway({path: _endpoint(app, FAST_OPERATIONS.get(path, ()) if fast else ())
                     for path, app in applications(runtime).items()},
-                   max_request_bytes=config.max_request_bytes, on_close=close)
+                   max_request_bytes=config.max_request_bytes, on_close=close, files=runtime.files)

@@ -11,6 +11,7 @@ envelope, so that every such request gets a documented Client fault.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 from lxml import etree
 
@@ -24,8 +25,9 @@ _CHUNK = 64 * 1024
 # huge_tree lifts libxml2's 10 MB cap on one text node, so a large attachment (base64 in
 # one element) parses; the size of the whole body is bounded by read_body's limit, and
 # nesting stays capped (2,048 levels).
-_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
-                          huge_tree=True, collect_ids=False, dtd_validation=False)
+PARSER_OPTIONS = dict(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True,
+                      collect_ids=False, dtd_validation=False)
+_PARSER = etree.XMLParser(**PARSER_OPTIONS)
 
 
 @dataclass
@@ -38,6 +40,12 @@ class Rejected(Exception):
 
 def read_body(environ, limit: int) -> bytes:
     """The request body, refused as soon as it passes ``limit`` bytes."""
+    return b"".join(body_chunks(environ, limit))
+
+
+def body_chunks(environ, limit: int) -> Iterator[bytes]:
+    """The request body in chunks of at most 64 KiB, refused as soon as it passes ``limit``
+    bytes (before it is buffered whole, chunked or not)."""
     raw_length = environ.get("CONTENT_LENGTH") or ""
     stream = environ["wsgi.input"]
     if raw_length:
@@ -50,7 +58,7 @@ def read_body(environ, limit: int) -> bytes:
                            f"The request body may have at most {limit} bytes.", limit=limit)
     else:
         length = None  # chunked: read until the end, but never past the limit
-    parts, size = [], 0
+    size = 0
     while length is None or size < length:
         chunk = stream.read(min(_CHUNK, (length - size) if length is not None else _CHUNK))
         if not chunk:
@@ -59,8 +67,7 @@ def read_body(environ, limit: int) -> bytes:
         if size > limit:
             raise Rejected("Client.RequestTooLarge",
                            f"The request body may have at most {limit} bytes.", limit=limit)
-        parts.append(chunk)
-    return b"".join(parts)
+        yield chunk
 
 
 def check_envelope(body: bytes, operations: frozenset[str], namespace: str,
@@ -78,11 +85,26 @@ def inspect_envelope(body: bytes, operations: frozenset[str], namespace: str,
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:
-        reason = str(exc).split(" (", 1)[0]
-        raise Rejected("Client.MalformedRequest", f"The request is not well-formed XML: {reason}") from None
+        raise not_well_formed(exc) from None
     doc = root.getroottree().docinfo
     if doc.doctype or doc.internalDTD is not None or doc.externalDTD is not None:
-        raise Rejected("Client.MalformedRequest", "A SOAP message must not contain a DTD.")
+        raise has_dtd()
+    return inspect_tree(root, operations, namespace, soap_action)
+
+
+def not_well_formed(exc: etree.XMLSyntaxError) -> Rejected:
+    reason = str(exc).split(" (", 1)[0]
+    return Rejected("Client.MalformedRequest", f"The request is not well-formed XML: {reason}")
+
+
+def has_dtd() -> Rejected:
+    return Rejected("Client.MalformedRequest", "A SOAP message must not contain a DTD.")
+
+
+def inspect_tree(root: etree._Element, operations: frozenset[str], namespace: str,
+                 soap_action: str | None) -> tuple[str, etree._Element, etree._Element]:
+    """The checks on a parsed envelope (however it was parsed): SOAP 1.1, attribute limit,
+    one known operation, a SOAPAction that agrees with it."""
     if root.tag == f"{{{SOAP12}}}Envelope":
         raise Rejected("VersionMismatch", "This endpoint speaks SOAP 1.1; send a SOAP 1.1 envelope "
                        f"({SOAP11}).")

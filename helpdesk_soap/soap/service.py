@@ -14,6 +14,7 @@ from ..services import attachments, calls, tokens, workflow
 from . import faults as f
 from . import sessions
 from . import types as t
+from .streaming import content
 
 
 #: Faults of Login: the credentials are in the body, so no session faults.
@@ -120,7 +121,7 @@ class HelpdeskService(ServiceBase):
         by the helpdesk's settings; the answer carries the stored SHA-256 to check against."""
         scope = ctx.udc
         return t.attachment_info(attachments.add_attachment(
-            scope.uow, scope.principal, CallId, FileName, ContentType, t.content_bytes(Content)))
+            scope.uow, scope.principal, CallId, FileName, ContentType, content(ctx, "Content", Content)))
 
     @rpc(t.req(Integer64), t.req(Integer64), _returns=t.req(t.AttachmentData),
          _throws=[*f.COMMON, f.CallNotFound, f.AttachmentNotFound])

@@ -14,6 +14,7 @@ from . import faults as f
 from . import sessions
 from . import staff_types as st
 from . import types as t
+from .streaming import content
 from .service import LOGIN_FAULTS
 
 CALL_FAULTS = [*f.COMMON, f.UnknownReference]
@@ -105,7 +106,7 @@ class StaffService(ServiceBase):
     def AddAttachment(ctx, CallId, FileName, ContentType, Content, Visibility):
         """Attach a file to a call: Public (the customer sees it) or Internal."""
         return t.attachment_info(attachments.add_attachment(
-            ctx.udc.uow, ctx.udc.principal, CallId, FileName, ContentType, t.content_bytes(Content),
+            ctx.udc.uow, ctx.udc.principal, CallId, FileName, ContentType, content(ctx, "Content", Content),
             visibility=dm.Visibility(str(Visibility))))
 
     @rpc(t.req(Integer64), t.req(Integer64), _returns=t.req(t.AttachmentData),

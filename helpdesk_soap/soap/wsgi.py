@@ -15,7 +15,10 @@ from lxml import etree
 
 from .contract import with_address
 from .faults import write_fault
-from .guard import PARSED_ENVELOPE, Rejected, inspect_envelope, read_body
+from ..domain.attachments import StagedContent
+from ..store.files import FileStore
+from .guard import PARSED_ENVELOPE, Rejected, inspect_envelope, inspect_tree, read_body
+from .streaming import STAGED_UPLOADS, Streamed, binary_fields, discard, stream_envelope, streams
 from .types import TNS
 
 log = logging.getLogger(__name__)
@@ -41,10 +44,13 @@ def fault_envelope(code: str, message: str, field: str | None = None, limit: int
 
 class Gateway:
     def __init__(self, endpoints: dict[str, Endpoint], max_request_bytes: int,
-                 on_close: Callable[[], None] | None = None):
+                 on_close: Callable[[], None] | None = None, files: FileStore | None = None):
         self.endpoints = endpoints
         self.max_request_bytes = max_request_bytes
         self._on_close = on_close
+        #: Where a large request's base64 content is staged (see streaming.py).
+        self.files = files
+        self._binary = {path: binary_fields(endpoint.app.app) for path, endpoint in endpoints.items()}
 
     def close(self) -> None:
         """Release what the application holds (the database connection pool)."""
@@ -69,10 +75,37 @@ class Gateway:
         if method != "POST":
             return self._fault(start_response, "405 Method Not Allowed", "Client.MethodNotAllowed",
                                "POST a SOAP 1.1 envelope here, or GET ?wsdl.", [("Allow", "GET, POST")])
+        staged: dict[str, StagedContent] = {}
         try:
-            body = read_body(environ, self.max_request_bytes)
-            name, root, element = inspect_envelope(body, endpoint.operations, TNS,
+            return self._post(environ, start_response, path, endpoint, staged)
+        finally:
+            # Whatever the outcome, an upload staged and not adopted goes (the operation
+            # has run by now: Spyne and the fast path answer eagerly).
+            discard(self.files, staged)
+
+    def _post(self, environ, start_response, path: str, endpoint: Endpoint,
+              staged: dict[str, StagedContent]) -> Iterable[bytes]:
+        body = b""
+        try:
+            if streams(environ):  # large: base64 content goes to disk as it arrives
+                received = stream_envelope(environ, self.max_request_bytes, self._binary[path],
+                                           self.files)
+            else:
+                received = read_body(environ, self.max_request_bytes)
+            if isinstance(received, Streamed):
+                staged.update(received.uploads)
+                name, root, element = inspect_tree(received.root, endpoint.operations, TNS,
                                                    environ.get("HTTP_SOAPACTION"))
+                if received.invalid:
+                    raise Rejected("Client.SchemaValidationError",
+                                   f"The request does not match the schema: Element "
+                                   f"'{{{TNS}}}{received.invalid}': the value is not a valid value "
+                                   f"of the atomic type 'xs:base64Binary'.", field=received.invalid)
+            else:
+                body = received
+                name, root, element = inspect_envelope(body, endpoint.operations, TNS,
+                                                       environ.get("HTTP_SOAPACTION"))
+            del received
         except Rejected as rejected:
             return self._fault(start_response, "500 Internal Server Error", rejected.code,
                                rejected.message, field=rejected.field, limit=rejected.limit)
@@ -87,7 +120,7 @@ class Gateway:
         # Spyne takes the tree the guard parsed (HelpdeskSoap11.create_in_document) and
         # never reads this copy of the body: a large request is not parsed twice.
         environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
-                   PARSED_ENVELOPE: root}
+                   PARSED_ENVELOPE: root, STAGED_UPLOADS: staged}
         del body, element
         if "xml" not in environ.get("CONTENT_TYPE", ""):
             # The guard has parsed the body (its XML declaration rules the encoding);

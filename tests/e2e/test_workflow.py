@@ -240,6 +240,34 @@ def test_an_attachment_round_trips_with_its_checksum(srv, acme, tech, tmp_path):
     assert raw.status_code == 200 and b"<tns:Sha256>" in raw.content and len(raw.content) < 10_000
 
 
+def test_a_large_attachment_streams_to_disk_and_round_trips_on_both_sides(srv, acme, tech):
+    # Over 256 KiB of body, so the gateway stages the content while it arrives.
+    call_id = create(acme, "Large log attached")
+    store = srv.log.parent / "attachments"
+    for client, extra in ((acme, {}), (tech, {"Visibility": "Internal"})):
+        content = os.urandom(2_000_000)
+        info = client.service.AddAttachment(CallId=call_id, FileName="trace.bin",
+                                            ContentType="application/pdf", Content=content, **extra)
+        assert info.Sha256 == hashlib.sha256(content).hexdigest() and info.Size == len(content)
+        back = client.service.GetAttachment(CallId=call_id, AttachmentId=info.AttachmentId)
+        assert back.Content == content
+        assert (store / info.Sha256[:2] / info.Sha256[2:4] / info.Sha256).stat().st_size == len(content)
+    assert not [p for p in store.rglob(".upload-*")]  # no staging file left behind
+
+
+def test_a_large_chunked_attachment_with_bad_base64_gets_the_schema_fault_and_stores_nothing(srv, acme):
+    call_id = create(acme, "Broken upload")
+    body = envelope(f"<h:AddAttachment><h:CallId>{call_id}</h:CallId><h:FileName>x.pdf</h:FileName>"
+                    f"<h:ContentType>application/pdf</h:ContentType>"
+                    f"<h:Content>{'QUJD' * 200_000}QUJ</h:Content></h:AddAttachment>")
+    # A generator makes requests send it chunked (no Content-Length).
+    answer = post(srv, (body[i:i + 50_000] for i in range(0, len(body), 50_000)))
+    assert answer.status_code == 500 and b"Client.SchemaValidationError" in answer.content
+    assert b"<tns:Field>Content</tns:Field>" in answer.content and len(answer.content) < 2000
+    assert acme.service.GetCallData(CallId=call_id).Attachments is None
+    assert not [p for p in (srv.log.parent / "attachments").rglob(".upload-*")]
+
+
 def test_attachments_over_the_limit_or_of_a_refused_type_are_refused_and_store_nothing(srv, acme):
     call_id = create(acme, "Too big")
     srv.cli("settings", "set", "attachment_max_bytes", "100000")
