@@ -9,59 +9,29 @@ import time
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-#: A pooled PostgreSQL connection idle for longer than this is pinged before use.
-PING_AFTER_IDLE_SECONDS = 1.0
-
-
 def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
-                pool_recycle: int = 1800, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
-                ping_after_idle: float = PING_AFTER_IDLE_SECONDS) -> Engine:
+                pool_recycle: int = 1800, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     """An engine for the URL. Pools are per process: build it after gunicorn forks.
 
     PostgreSQL: each worker holds up to ``pool_size + max_overflow``
-    connections; ``pool_recycle`` retires old ones before a firewall or
-    pgbouncer does. A connection that sat in the pool for more than
-    ``ping_after_idle`` seconds is pinged before use and replaced if the server
-    dropped it (restart, failover). SQLAlchemy's ``pool_pre_ping`` would ping
-    on every checkout: a round trip per request for connections a busy worker
-    used a millisecond ago. A connection that dies under load fails its
-    request with Server.Unavailable (retryable), and the pool then replaces
-    every connection older than the failure.
+    connections; ``pool_pre_ping`` replaces connections the server dropped
+    (restart, failover), and ``pool_recycle`` retires old ones before a
+    firewall or pgbouncer does. (Pinging only connections idle for a while
+    saved a round trip per request, but let the first requests after a
+    server restart fail on connections used just before it: reverted.)
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, busy_timeout_ms)
-    engine = create_engine(parsed, pool_recycle=pool_recycle, pool_size=pool_size,
-                           max_overflow=max_overflow, pool_timeout=10)
-    _ping_when_idle(engine, ping_after_idle)
-    return engine
-
-
-def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
-    # Pool events: unlike connection events, they cost nothing per statement.
-    @event.listens_for(engine, "checkin")
-    def _on_checkin(_dbapi_conn, record):
-        record.info["helpdesk_idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _on_checkout(dbapi_conn, record, _proxy):
-        since = record.info.get("helpdesk_idle_since")
-        if since is None or time.monotonic() - since <= idle_seconds:
-            return
-        try:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("SELECT 1")
-            cursor.close()
-            dbapi_conn.rollback()
-        except Exception as exc:  # the pool discards it and connects anew
-            raise DisconnectionError("pooled connection failed its ping") from exc
+    return create_engine(parsed, pool_pre_ping=True, pool_recycle=pool_recycle,
+                         pool_size=pool_size, max_overflow=max_overflow, pool_timeout=10)
 
 
 def _sqlite_engine(url, busy_timeout_ms: int) -> Engine:
