@@ -120,9 +120,11 @@ def begin_writing(connection: Connection) -> WriterLock | None:
 
     SQLite: a writer takes the write lock when its transaction begins. A deferred
     transaction that reads first and writes later can fail with "database is locked" at
-    once, busy timeout or not, when another writer got in between. The deferred BEGIN
-    the dialect issued has taken neither a lock nor a snapshot yet, so it is swapped for
-    BEGIN IMMEDIATE. PostgreSQL needs nothing: its writers lock rows (FOR UPDATE).
+    once, busy timeout or not, when another writer got in between. So the deferred
+    transaction (with whatever snapshot its reads took, e.g. authentication's) is rolled
+    back on the same connection and BEGIN IMMEDIATE starts the writing one: every read of
+    the use case then sees the latest data under the write lock. PostgreSQL needs
+    nothing: its writers lock rows (FOR UPDATE).
     """
     if connection.dialect.name != "sqlite":
         return None
