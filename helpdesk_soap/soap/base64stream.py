@@ -10,9 +10,9 @@ the count of the other characters leaves exactly that much room (3 mod 4 for one
 zero. tests/unit/test_base64stream.py holds it against the real validator.
 
 One deliberate difference: a character outside ASCII makes the value invalid here.
-libxml2 ignores it too, but Spyne's decoder then fails with an internal error, so a
-small request with one gets Server.InternalError; a streamed one gets the schema's
-Client fault instead.
+libxml2 ignores it, but the decoder behind Spyne refuses it, and the gateway answers
+that with the schema's fault (HelpdeskSoap11.byte_array_from_element): small or
+streamed, the caller gets the same Client.SchemaValidationError.
 """
 
 from __future__ import annotations

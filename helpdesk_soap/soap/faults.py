@@ -129,8 +129,18 @@ def write_fault(parent, soap_ns: str, prefix: str, code: str, message: str,
 
 
 _SCHEMA_PREFIX = re.compile(r"^(?:<string>)?:\d+:\d+:ERROR:SCHEMASV:\w+: ")
+#: A value libxml2 quotes back in its message, when it is long (an attachment's base64).
+_LONG_QUOTED = re.compile(r"'([^']{%d})[^']+'" % 48)
 _SCHEMA_FIELD = re.compile(r"Element '(?:\{[^}]*\})?([^']+)'")
 _SCHEMA_LIMIT = re.compile(r"(?:maximum length of|maximum value of|maxOccurs) '?(\d+)'?")
+
+
+def invalid_base64(field: str) -> HelpdeskFault:
+    """The schema's fault for base64 text that does not decode: libxml2's wording, without
+    the value (which can be megabytes)."""
+    return CATALOGUE["Client.SchemaValidationError"](
+        f"The request does not match the schema: Element '{{{TNS}}}{field}': the value is not "
+        f"a valid value of the atomic type 'xs:base64Binary'.", field=field)
 
 
 def _from_spyne(inst: Fault) -> tuple[str, str, str | None, int | None]:
@@ -140,7 +150,7 @@ def _from_spyne(inst: Fault) -> tuple[str, str, str | None, int | None]:
     if isinstance(message, bytes):
         message = message.decode("utf-8", "replace")
     if code == "Client.SchemaValidationError":
-        text = _SCHEMA_PREFIX.sub("", html.unescape(message)).strip()
+        text = _LONG_QUOTED.sub(r"'\1…'", _SCHEMA_PREFIX.sub("", html.unescape(message)).strip())
         field = _SCHEMA_FIELD.search(text)
         limit = _SCHEMA_LIMIT.search(text)
         return (code, f"The request does not match the schema: {text}",
@@ -179,6 +189,14 @@ class HelpdeskSoap11(Soap11):
             return super().create_in_document(ctx, charset)
         # What etree.XMLID gives Spyne for SOAP-encoding href resolution.
         ctx.in_document = (envelope, {e.get("id"): e for e in _WITH_ID(envelope)})
+
+    def byte_array_from_element(self, ctx, cls, element):
+        # libxml2 ignores characters outside the base64 alphabet, non-ASCII ones included;
+        # the decoder behind Spyne refuses those with a ValueError (binascii.Error is one).
+        try:
+            return super().byte_array_from_element(ctx, cls, element)
+        except ValueError:
+            raise invalid_base64(etree.QName(element).localname) from None
 
     def unicode_to_unicode(self, cls, value, **kwargs):
         return super().unicode_to_unicode(cls, xml_safe(value, "\ufffd"), **kwargs)

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from lxml import etree
 
 from .contract import with_address
-from .faults import write_fault
+from .faults import invalid_base64, write_fault
 from ..domain.attachments import StagedContent
 from ..store.files import FileStore
 from .guard import PARSED_ENVELOPE, Rejected, inspect_envelope, inspect_tree, read_body
@@ -97,10 +97,8 @@ class Gateway:
                 name, root, element = inspect_tree(received.root, endpoint.operations, TNS,
                                                    environ.get("HTTP_SOAPACTION"))
                 if received.invalid:
-                    raise Rejected("Client.SchemaValidationError",
-                                   f"The request does not match the schema: Element "
-                                   f"'{{{TNS}}}{received.invalid}': the value is not a valid value "
-                                   f"of the atomic type 'xs:base64Binary'.", field=received.invalid)
+                    fault = invalid_base64(received.invalid)
+                    raise Rejected(fault.faultcode, fault.faultstring, field=fault.field)
             else:
                 body = received
                 name, root, element = inspect_envelope(body, endpoint.operations, TNS,

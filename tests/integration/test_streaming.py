@@ -93,7 +93,7 @@ def test_the_same_content_large_or_small_gets_the_same_answer(app, call_id, stor
     assert files(store) == sorted(sha)
 
 
-@pytest.mark.parametrize("bad", ["QUJ", "QQ==QUJD", "QUJD===="])
+@pytest.mark.parametrize("bad", ["QUJ", "QQ==QUJD", "QUJD====", "QUJD\u00e9", "QU\u20acJD", "A" * 4001])
 def test_bad_base64_gets_the_schema_fault_small_or_large_and_stores_nothing(app, call_id, store,
                                                                            uow_factory, bad):
     for content in (bad, "QUJD" * (LARGE // 3) + bad):
