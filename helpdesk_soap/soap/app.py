@@ -19,7 +19,7 @@ from ..security import PasswordVerifier
 from ..services import auth
 from ..services.unit_of_work import UnitOfWork
 from ..store.cache import ReferenceCache
-from ..store.engine import make_engine, make_session_factory
+from ..store.engine import checkpoint_if_due, make_engine, make_session_factory, stop_checkpoints
 from ..store.files import FileStore
 from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
@@ -158,8 +158,10 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
 
     def close() -> None:
         for engine in engines:
+            stop_checkpoints(engine)
             engine.dispose()
 
     return Gateway({path: _endpoint(app, FAST_OPERATIONS.get(path, ()) if fast else ())
                     for path, app in applications(runtime).items()},
-                   max_request_bytes=config.max_request_bytes, on_close=close, files=runtime.files)
+                   max_request_bytes=config.max_request_bytes, on_close=close, files=runtime.files,
+                   after_response=lambda: checkpoint_if_due(engines[0]))

@@ -44,8 +44,12 @@ def fault_envelope(code: str, message: str, field: str | None = None, limit: int
 
 class Gateway:
     def __init__(self, endpoints: dict[str, Endpoint], max_request_bytes: int,
-                 on_close: Callable[[], None] | None = None, files: FileStore | None = None):
+                 on_close: Callable[[], None] | None = None, files: FileStore | None = None,
+                 after_response: Callable[[], None] | None = None):
         self.endpoints = endpoints
+        #: Upkeep that should not delay an answer (the store's checkpoint): it runs when
+        #: the server closes the response, after sending it.
+        self._after_response = after_response
         self.max_request_bytes = max_request_bytes
         self._on_close = on_close
         #: Where a large request's base64 content is staged (see streaming.py).
@@ -77,11 +81,12 @@ class Gateway:
                                "POST a SOAP 1.1 envelope here, or GET ?wsdl.", [("Allow", "GET, POST")])
         staged: dict[str, StagedContent] = {}
         try:
-            return self._post(environ, start_response, path, endpoint, staged)
+            response = self._post(environ, start_response, path, endpoint, staged)
         finally:
             # Whatever the outcome, an upload staged and not adopted goes (the operation
             # has run by now: Spyne and the fast path answer eagerly).
             discard(self.files, staged)
+        return response if self._after_response is None else _Then(response, self._after_response)
 
     def _post(self, environ, start_response, path: str, endpoint: Endpoint,
               staged: dict[str, StagedContent]) -> Iterable[bytes]:
@@ -139,6 +144,27 @@ class Gateway:
         start_response(status, [("Content-Type", XML_CONTENT_TYPE),
                                 ("Content-Length", str(len(body))), *extra])
         return [body]
+
+
+class _Then:
+    """A response body that runs ``then`` when the server closes it, after sending it
+    (PEP 3333: the server calls ``close``)."""
+
+    __slots__ = ("_body", "_then")
+
+    def __init__(self, body: Iterable[bytes], then: Callable[[], None]):
+        self._body, self._then = body, then
+
+    def __iter__(self):
+        return iter(self._body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._then()
 
 
 def _own_url(environ, path: str) -> str:

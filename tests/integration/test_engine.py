@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import shutil
+import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from helpdesk_soap.store.engine import WriterLock, make_engine
+from helpdesk_soap.store.engine import WriterLock, begin_writing, checkpoint_if_due, make_engine
 
 from tests.conftest import make_database
 
@@ -37,8 +41,6 @@ def test_sqlite_writers_queue_on_the_writer_lock_and_time_out(tmp_path):
 def test_sqlite_transactions_read_a_snapshot_and_writers_begin_immediate(tmp_path):
     from sqlalchemy import text
 
-    from helpdesk_soap.store.engine import begin_writing
-
     engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE t (v INTEGER)"))
@@ -54,6 +56,83 @@ def test_sqlite_transactions_read_a_snapshot_and_writers_begin_immediate(tmp_pat
         reader.rollback()
         assert reader.execute(text("SELECT v FROM t")).scalar() == 2
     engine.dispose()
+
+
+def rows_in_the_database_file_alone(path: Path, table: str) -> int:
+    """What a reader sees of ``table`` in the database file without its WAL: only what a
+    checkpoint has copied there."""
+    copy = path.with_name("copy-" + path.name)
+    shutil.copyfile(path, copy)
+    try:
+        with sqlite3.connect(copy) as db:
+            return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        db.close()
+        copy.unlink()
+
+
+def wait_for(predicate, seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_sqlite_commits_leave_the_checkpoint_to_the_checkpointer_thread(tmp_path):
+    from sqlalchemy import text
+
+    path = tmp_path / "x.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    lock, checkpointer = engine.dialect.helpdesk_writer_lock, engine.dialect.helpdesk_checkpointer
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (v TEXT)"))
+    with sqlite3.connect(path) as db:  # the empty table into the file: the test's starting point
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    pad = "x" * 100_000  # 25 pages a row: SQLite's default would checkpoint in a commit
+    for n in range(1, lock.checkpoint_every + 1):
+        with engine.connect() as conn:
+            begin_writing(conn)
+            conn.execute(text("INSERT INTO t VALUES (:v)"), {"v": pad})
+            conn.commit()
+            lock.release()
+        if n == lock.checkpoint_every - 1:
+            checkpoint_if_due(engine)  # one write short: not yet
+            assert checkpointer.runs == 0
+    assert rows_in_the_database_file_alone(path, "t") == 0  # no commit checkpointed
+    checkpoint_if_due(engine)
+    assert wait_for(lambda: checkpointer.runs == 1)
+    assert rows_in_the_database_file_alone(path, "t") == lock.checkpoint_every
+    assert lock.writes == 0
+    checkpointer.stop()
+    engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_gateway_checkpoints_after_sending_a_response(engine, seeded, database_url):
+    from helpdesk_soap.config import Config
+    from helpdesk_soap.soap.app import create_app
+    from tests.integration.test_soap_protocol import CREATE, envelope
+
+    path = Path(database_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(path) as db:  # the seeded database into the file: the starting point
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    before = rows_in_the_database_file_alone(path, "calls")
+    app = create_app(Config(database_url=database_url))
+    try:
+        body = envelope("CreateCall", CREATE)
+        for n in range(60):  # more writes than a checkpoint waits for
+            environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/helpdesk", "CONTENT_LENGTH": str(len(body)),
+                       "CONTENT_TYPE": "text/xml; charset=utf-8", "wsgi.input": io.BytesIO(body)}
+            response = app(environ, lambda status, headers, exc_info=None: None)
+            assert b"CallId" in b"".join(response)
+            response.close()  # as the server does once it has sent the response
+        assert wait_for(lambda: rows_in_the_database_file_alone(path, "calls") >= before + 50)
+    finally:
+        app.close()
 
 
 def test_postgresql_replaces_a_pooled_connection_the_server_dropped(request, tmp_path):
