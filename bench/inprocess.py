@@ -35,7 +35,10 @@ def call(app, body: bytes) -> tuple[str, bytes]:
     def start_response(status, headers, exc_info=None):
         seen["status"] = status
 
-    out = b"".join(app(environ_for(body), start_response))
+    response = app(environ_for(body), start_response)
+    out = b"".join(response)
+    if hasattr(response, "close"):  # as a WSGI server does (the gateway's upkeep runs here)
+        response.close()
     return seen["status"], out
 
 
