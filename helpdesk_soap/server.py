@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -47,4 +48,11 @@ class GatewayServer(BaseApplication):
         from .soap.app import create_app
 
         configure_logging(self.config.log_level)
-        return create_app(self.config)
+        app = create_app(self.config)
+        # Everything loaded so far (Spyne, SQLAlchemy, lxml, the app's schemas) lives as long
+        # as the worker. Left in the collector's care, every full collection walked it all,
+        # inside whichever request triggered it: GetCallData with 500 entries had a p99 five
+        # times its median. Frozen, it is never walked again (p99 under twice the median).
+        gc.collect()
+        gc.freeze()
+        return app
