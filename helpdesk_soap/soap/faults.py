@@ -130,7 +130,7 @@ def write_fault(parent, soap_ns: str, prefix: str, code: str, message: str,
 
 _SCHEMA_PREFIX = re.compile(r"^(?:<string>)?:\d+:\d+:ERROR:SCHEMASV:\w+: ")
 #: A value libxml2 quotes back in its message, when it is long (an attachment's base64).
-_LONG_QUOTED = re.compile(r"'([^']{%d})[^']+'" % 48)
+_LONG_QUOTED = re.compile(r"'([^']{48})[^']+'")
 _SCHEMA_FIELD = re.compile(r"Element '(?:\{[^}]*\})?([^']+)'")
 _SCHEMA_LIMIT = re.compile(r"(?:maximum length of|maximum value of|maxOccurs) '?(\d+)'?")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import sqlite3
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -64,11 +64,16 @@ def rows_in_the_database_file_alone(path: Path, table: str) -> int:
     copy = path.with_name("copy-" + path.name)
     shutil.copyfile(path, copy)
     try:
-        with sqlite3.connect(copy) as db:
+        with closing(sqlite3.connect(copy)) as db:
             return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:
-        db.close()
         copy.unlink()
+
+
+def checkpoint_everything(path: Path) -> None:
+    """Copy the whole WAL into the database file: a test's starting point."""
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def wait_for(predicate, seconds: float = 5) -> bool:
@@ -88,9 +93,7 @@ def test_sqlite_commits_leave_the_checkpoint_to_the_checkpointer_thread(tmp_path
     lock, checkpointer = engine.dialect.helpdesk_writer_lock, engine.dialect.helpdesk_checkpointer
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE t (v TEXT)"))
-    with sqlite3.connect(path) as db:  # the empty table into the file: the test's starting point
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
+    checkpoint_everything(path)  # the empty table into the file
     pad = "x" * 100_000  # 25 pages a row: SQLite's default would checkpoint in a commit
     for n in range(1, lock.checkpoint_every + 1):
         with engine.connect() as conn:
@@ -114,22 +117,17 @@ def test_sqlite_commits_leave_the_checkpoint_to_the_checkpointer_thread(tmp_path
 def test_the_gateway_checkpoints_after_sending_a_response(engine, seeded, database_url):
     from helpdesk_soap.config import Config
     from helpdesk_soap.soap.app import create_app
-    from tests.integration.test_soap_protocol import CREATE, envelope
+    from tests.integration.test_soap_protocol import CREATE, call, envelope
 
     path = Path(database_url.removeprefix("sqlite:///"))
-    with sqlite3.connect(path) as db:  # the seeded database into the file: the starting point
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
+    checkpoint_everything(path)  # the seeded database into the file
     before = rows_in_the_database_file_alone(path, "calls")
     app = create_app(Config(database_url=database_url))
     try:
         body = envelope("CreateCall", CREATE)
-        for n in range(60):  # more writes than a checkpoint waits for
-            environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/helpdesk", "CONTENT_LENGTH": str(len(body)),
-                       "CONTENT_TYPE": "text/xml; charset=utf-8", "wsgi.input": io.BytesIO(body)}
-            response = app(environ, lambda status, headers, exc_info=None: None)
-            assert b"CallId" in b"".join(response)
-            response.close()  # as the server does once it has sent the response
+        for _ in range(60):  # more writes than a checkpoint waits for; call() closes each response
+            status, _, answer = call(app, body=body)
+            assert status.startswith("200") and b"CallId" in answer
         assert wait_for(lambda: rows_in_the_database_file_alone(path, "calls") >= before + 50)
     finally:
         app.close()

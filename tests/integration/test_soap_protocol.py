@@ -34,7 +34,10 @@ def call(app, method="POST", path="/helpdesk", body=b"", query="", headers=None)
     def start_response(status, response_headers, exc_info=None):
         seen["status"], seen["headers"] = status, dict(response_headers)
 
-    body = b"".join(app(environ, start_response))
+    response = app(environ, start_response)
+    body = b"".join(response)
+    if hasattr(response, "close"):  # as a WSGI server does once it has sent the response
+        response.close()
     return seen["status"], seen["headers"], body
 
 
