@@ -11,7 +11,9 @@ ours, unchanged:
 * the request is validated against Spyne's own ``validation_schema`` (the
   same XMLSchema object, on the tree the request guard already parsed; the
   body is not parsed twice);
-* arguments and headers are decoded by Spyne's ``from_element``;
+* arguments and headers are decoded by readers compiled from the same
+  definitions (decode.py), which convert each value with Spyne's own
+  handlers and hand any element they do not expect to Spyne's ``from_element``;
 * the operation runs through ``GatewayApplication.call_wrapper`` (unit of
   work, authentication, role, portal, faults) and the same @rpc function;
 * values are turned into text by the same rules as ``HelpdeskSoap11``
@@ -36,6 +38,7 @@ from spyne.model.primitive import Boolean, Integer, Unicode
 from spyne.protocol.xml import SchemaValidationError
 
 from ..domain.text import xml_safe
+from .decode import Reader, Unsupported, compile_reader
 from .faults import HelpdeskFault, InternalError, _from_spyne, write_fault
 
 log = logging.getLogger(__name__)
@@ -47,10 +50,6 @@ _HEADERS = [("Content-Type", "text/xml; charset=utf-8")]
 
 #: Appends the serialised element for one value to a list of text parts.
 Writer = Callable[[list, object], None]
-
-
-class Unsupported(Exception):
-    """A type this compiler does not handle: the operation stays on Spyne's path."""
 
 
 class _Context:
@@ -159,8 +158,9 @@ def compile_writer(cls, proto, namespace: str, name: str) -> Writer:
 
 
 class _Operation:
-    def __init__(self, descriptor, proto, namespace: str):
+    def __init__(self, descriptor, proto, namespace: str, in_proto):
         self.descriptor = descriptor
+        self.arguments = _reader(descriptor.in_message, in_proto)
         out = descriptor.out_message
         self.response_name = out.get_type_name()
         fields = list(out._type_info.items())
@@ -170,8 +170,16 @@ class _Operation:
         if fields:
             name, cls = fields[0]
             self.result = compile_writer(cls, proto, namespace, cls.Attributes.sub_name or name)
-        self.headers = [(f"{{{h.get_namespace()}}}{h.get_type_name()}", h)
+        self.headers = [(f"{{{h.get_namespace()}}}{h.get_type_name()}", _reader(h, in_proto))
                         for h in descriptor.in_header or ()]
+
+
+def _reader(cls, proto) -> Reader:
+    try:
+        return compile_reader(cls, proto)
+    except Unsupported as why:
+        log.info("%s is decoded by Spyne: %s", cls.get_type_name(), why)
+        return lambda ctx, element: proto.from_element(ctx, cls, element)
 
 
 class FastPath:
@@ -190,7 +198,7 @@ class FastPath:
         methods = {d.name: d for s in app.services for d in s.public_methods.values()}
         for name in operations:
             try:
-                self.ops[name] = _Operation(methods[name], self.proto, self.namespace)
+                self.ops[name] = _Operation(methods[name], self.proto, self.namespace, app.in_protocol)
             except Unsupported as why:
                 log.info("%s stays on Spyne's path: %s", name, why)
 
@@ -234,17 +242,17 @@ class FastPath:
         self.proto.to_parent(None, cls, result, response, self.namespace, name)
         return env
 
-    def _decode(self, ctx: _Context, op: _Operation, root, element) -> None:
-        proto = self.app.in_protocol
+    @staticmethod
+    def _decode(ctx: _Context, op: _Operation, root, element) -> None:
         header = root.find(_HEADER)
         if header is not None:
             ctx.in_header_doc = children = list(header)
             if op.headers:
                 by_tag = {child.tag: child for child in children}
-                values = [proto.from_element(ctx, cls, by_tag[tag]) if tag in by_tag else None
-                          for tag, cls in op.headers]
+                values = [read(ctx, by_tag[tag]) if tag in by_tag else None
+                          for tag, read in op.headers]
                 ctx.in_header = values[0] if len(values) == 1 else values
-        ctx.in_object = proto.from_element(ctx, op.descriptor.in_message, element)
+        ctx.in_object = op.arguments(ctx, element)
 
     def _fault(self, fault: Fault, start_response) -> list[bytes]:
         if isinstance(fault, HelpdeskFault):
