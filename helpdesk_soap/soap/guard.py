@@ -101,6 +101,16 @@ def has_dtd() -> Rejected:
     return Rejected("Client.MalformedRequest", "A SOAP message must not contain a DTD.")
 
 
+def has_pi() -> Rejected:
+    return Rejected("Client.MalformedRequest", "A SOAP message must not contain processing instructions.")
+
+
+def _any_pi(root: etree._Element) -> bool:
+    return (any(True for _ in root.iter(etree.PI))
+            or any(node.tag is etree.PI for node in root.itersiblings(preceding=True))
+            or any(node.tag is etree.PI for node in root.itersiblings()))
+
+
 def inspect_tree(root: etree._Element, operations: frozenset[str], namespace: str,
                  soap_action: str | None) -> tuple[str, etree._Element, etree._Element]:
     """The checks on a parsed envelope (however it was parsed): SOAP 1.1, attribute limit,
@@ -110,6 +120,8 @@ def inspect_tree(root: etree._Element, operations: frozenset[str], namespace: st
                        f"({SOAP11}).")
     if root.tag != f"{{{SOAP11}}}Envelope":
         raise Rejected("VersionMismatch", f"The root element must be {{{SOAP11}}}Envelope.")
+    if _any_pi(root):  # SOAP 1.1, section 3: not allowed; one would split a value's text
+        raise has_pi()
     for element in root.iter():
         if len(element.attrib) > MAX_ATTRIBUTES:
             raise Rejected("Client.MalformedRequest",

@@ -23,7 +23,7 @@ from spyne import ByteArray
 from ..domain.attachments import StagedContent
 from ..store.files import FileStore, Staging
 from .base64stream import Base64Decoder, InvalidBase64
-from .guard import PARSER_OPTIONS, SOAP11, body_chunks, has_dtd, not_well_formed
+from .guard import PARSER_OPTIONS, SOAP11, Rejected, body_chunks, has_dtd, has_pi, not_well_formed
 from .types import content_bytes
 
 #: Bodies longer than this (or of unknown length) are streamed.
@@ -94,8 +94,8 @@ def stream_envelope(environ, limit: int, fields: dict[str, frozenset[str]],
             for chunk in chunks:
                 parser.feed(chunk)
             root = parser.close()
-        except _DoctypeSeen:
-            raise has_dtd() from None
+        except _Refused as refused:
+            raise refused.rejected from None
         except etree.XMLSyntaxError as exc:
             raise not_well_formed(exc) from None
     except BaseException:
@@ -149,8 +149,11 @@ def discard(files: FileStore | None, staged: dict[str, StagedContent]) -> None:
         files.discard(upload)
 
 
-class _DoctypeSeen(Exception):
-    pass
+class _Refused(Exception):
+    """Raised from a parser target's callback: stops the parser at once."""
+
+    def __init__(self, rejected: Rejected):
+        self.rejected = rejected
 
 
 class _Target:
@@ -171,7 +174,10 @@ class _Target:
         self.invalid: str | None = None
 
     def doctype(self, *_):
-        raise _DoctypeSeen()  # stops the parser at once; the guard's DTD refusal
+        raise _Refused(has_dtd())  # the guard's refusals, before anything more is read
+
+    def pi(self, *_):
+        raise _Refused(has_pi())  # in the prolog too, which the tree would not keep
 
     def start(self, tag, attrib, nsmap=None):
         self._flush()
@@ -203,10 +209,6 @@ class _Target:
     def comment(self, text):
         self._flush()
         return self._builder.comment(text)
-
-    def pi(self, target, data=None):
-        self._flush()
-        return self._builder.pi(target, data)
 
     def _flush(self) -> None:
         # One string per text node, handed over alone: TreeBuilder would keep its list of

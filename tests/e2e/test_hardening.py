@@ -105,6 +105,8 @@ def catalogue(secret_file, trap_url):
         "entity expansion bomb": (envelope(create().replace("Phones down", "&l9;"),
                                            f'<!DOCTYPE s:Envelope [<!ENTITY l0 "lol">{laughs}]>'),
                                   "Client.MalformedRequest", None),
+        "processing instruction": (envelope(create(GOOD_CALL.replace("<h:Subject>", "<h:Subject><?x y?>"))),
+                                   "Client.MalformedRequest", None),
         "deep nesting": (envelope(create("<a>" * 10_000 + "</a>" * 10_000)), "Client.MalformedRequest", None),
         "huge attribute count": (envelope(create(GOOD_CALL).replace(
             "<h:Call>", "<h:Call " + " ".join(f'a{i}="x"' for i in range(5000)) + ">")),

@@ -128,6 +128,18 @@ def test_oversized_body_is_refused_before_it_is_read(app):
     assert status.startswith("500") and fault_of(answer)[0] == "Client.RequestTooLarge"
 
 
+def test_processing_instructions_are_refused_on_either_path(app):
+    # SOAP 1.1 forbids them; inside a value one would hide the text after it.
+    fast = envelope("CreateCall", CREATE.replace("Phones down", "Phones <?x y?>down"))
+    spyne = envelope("ChangePassword", "<h:OldPassword><?x y?>acme-password</h:OldPassword>"
+                                       "<h:NewPassword>new-password-1</h:NewPassword>")
+    for body in (fast, spyne, b'<?xml version="1.0"?><?x y?>' + fast):
+        status, _, answer = call(app, body=body)
+        assert status.startswith("500")
+        assert fault_of(answer) == ("Client.MalformedRequest",
+                                    "A SOAP message must not contain processing instructions.")
+
+
 def test_external_entity_is_not_expanded(app, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")

@@ -143,6 +143,17 @@ def test_a_dtd_in_a_large_body_is_refused_and_leaves_no_file(app, call_id, store
     assert files(store) == []
 
 
+def test_a_processing_instruction_in_a_large_body_is_refused_and_leaves_no_file(app, call_id, store):
+    body = attach(call_id, "QUJD" * STREAM_ABOVE)
+    for changed in (b'<?x y?>' + body, body.replace(b"<h:Content>", b"<h:Content><?x y?>")):
+        assert changed != body
+        status, _, answer = call(app, body=changed)
+        assert status.startswith("500")
+        assert fault_of(answer) == ("Client.MalformedRequest",
+                                    "A SOAP message must not contain processing instructions.")
+    assert files(store) == []
+
+
 def test_broken_large_bodies_get_the_guards_faults(app, call_id, store):
     body = attach(call_id, "QUJD" * STREAM_ABOVE)
     cut = body[:-40]  # ends inside the envelope
