@@ -79,12 +79,20 @@ def _core(session: Session, statement, params):
     return session.connection().execute(statement, params)
 
 
-def _call_from_row(row: CallRow) -> Call:
-    values = {name: getattr(row, name) for name in _CALL_COLUMNS}
+#: The columns of ``select(_CALLS)``, in order. A Row's values are read by position or by
+#: unpacking throughout this module: by name, each costs about 0.4 µs (a GetCallData of 500
+#: entries spent 1.6 ms on it).
+_CALL_KEYS = tuple(c.key for c in _CALLS.columns)
+
+
+def _call_from_row(row) -> Call:
+    """A Call from a row of ``select(_CALLS)``."""
+    values = dict(zip(_CALL_KEYS, row))
+    del values["staff_unread"]
     for name, enum in _ENUMS.items():
         values[name] = enum(values[name])
     values["components"] = tuple(values["components"] or ())
-    return Call(id=row.id, version=row.version, change_seq=row.change_seq, **values)
+    return Call(**values)
 
 
 def _call_values(call: Call) -> dict:
@@ -334,14 +342,16 @@ class CallRepository:
         else:
             rows = _core(self.session, _ENTRIES_VISIBLE, {"call_id": call_id,
                                                           "visibility": visibility.value})
-        kinds, visibilities, contacts = EntryKind, Visibility, ContactType
-        return [Entry(kind=kinds(r.kind), text=r.text, author=r.author,
-                      created_at=r.created_at, visibility=visibilities(r.visibility),
-                      contact_type=contacts(r.contact_type) if r.contact_type else None,
-                      path=r.path, id=r.id)
-                for r in rows]
+        kinds, visibilities, contacts = _BY_VALUE[EntryKind], _BY_VALUE[Visibility], _BY_VALUE[ContactType]
+        return [Entry(kind=kinds[kind], text=text, author=author, created_at=created_at,
+                      visibility=visibilities[visibility],
+                      contact_type=contacts[contact_type] if contact_type else None,
+                      path=path, id=entry_id)
+                for entry_id, kind, visibility, contact_type, author, text, path, created_at in rows.all()]
 
 
+#: Each enumeration's members by value: a dict lookup, where calling the Enum costs ~0.4 µs.
+_BY_VALUE = {enum: {member.value: member for member in enum} for enum in (EntryKind, Visibility, ContactType)}
 _ENTRIES = (select(EntryRow.id, EntryRow.kind, EntryRow.visibility, EntryRow.contact_type,
                    EntryRow.author, EntryRow.text, EntryRow.path, EntryRow.created_at)
             .where(EntryRow.call_id == bindparam("call_id")).order_by(EntryRow.id))
@@ -366,8 +376,12 @@ class AttachmentRepository:
 
     @staticmethod
     def _attachment(row) -> Attachment:
-        return Attachment(row.id, row.call_id, row.file_name, row.content_type, row.size, row.sha256,
-                          Visibility(row.visibility), row.author, row.created_at)
+        """An Attachment from a row of _ATTACHMENT_COLUMNS (or an AttachmentRow)."""
+        if isinstance(row, AttachmentRow):
+            row = [getattr(row, column.key) for column in _ATTACHMENT_COLUMNS]
+        attachment_id, call_id, file_name, content_type, size, sha256, visibility, author, created_at = row
+        return Attachment(attachment_id, call_id, file_name, content_type, size, sha256,
+                          Visibility(visibility), author, created_at)
 
     def add(self, call_id: int, file_name: str, content_type: str, size: int, sha256: str,
             visibility: Visibility, author: str, now: datetime) -> Attachment:
@@ -504,20 +518,23 @@ class LoginRepository:
         self.session = session
 
     def _record(self, row) -> LoginRecord | None:
+        """A LoginRecord from a row of _LOGINS (the first 12 columns)."""
         if row is None:
             return None
-        self.session.info.setdefault(_VERSION_SEEN, row.reference_version)
+        (login_id, name, customer_id, can_set_service_level, role, password_hash, active, locked_until,
+         email, org, portal_off, version) = row[:12]
+        info = self.session.info
+        info.setdefault(_VERSION_SEEN, version)
         visible: frozenset[int] = frozenset()
-        org = None
-        if row.customer_id is not None:
-            org = row.organisation_id
+        if customer_id is not None:
             visible = frozenset(self.session.scalars(
                 select(CustomerRow.id).where(CustomerRow.organisation_id == org))) if org else \
-                frozenset({row.customer_id})
-            self.session.info.setdefault(_PORTAL_HINTS, {})[(row.customer_id, org)] = bool(row.portal_off)
-        principal = Principal(row.id, row.name, row.customer_id, row.can_set_service_level,
-                              Role(row.role), visible, org)
-        return LoginRecord(principal, row.password_hash, row.active, row.locked_until, row.email)
+                frozenset({customer_id})
+            info.setdefault(_PORTAL_HINTS, {})[(customer_id, org)] = bool(portal_off)
+        else:
+            org = None
+        principal = Principal(login_id, name, customer_id, can_set_service_level, Role(role), visible, org)
+        return LoginRecord(principal, password_hash, active, locked_until, email)
 
     def by_name(self, name: str) -> LoginRecord | None:
         return self._record(_core(self.session, _LOGIN_BY_NAME, {"name": name}).one_or_none())
@@ -544,7 +561,7 @@ class LoginRepository:
     def by_session(self, token_hash: str) -> tuple[LoginRecord, datetime] | None:
         """The login a session token belongs to, and when the session expires: one query."""
         row = _core(self.session, _LOGIN_BY_SESSION, {"hash": token_hash}).one_or_none()
-        return (self._record(row), row.expires_at) if row is not None else None
+        return (self._record(row), row[12]) if row is not None else None  # + expires_at
 
     def add(self, name: str, customer_id: int | None, password_hash: str, can_set_service_level: bool,
             role: Role = Role.INTEGRATION, email: str | None = None) -> int:
