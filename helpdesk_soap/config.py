@@ -48,6 +48,8 @@ class Config:
     db_pool_recycle: int = 1800
     #: SQLite: how long a request waits for a lock before it answers Server.Unavailable.
     sqlite_busy_timeout_ms: int = 10_000
+    #: SQLite: a worker's writes between its WAL checkpoints (store/engine.py).
+    sqlite_checkpoint_every: int = 10
     #: Outgoing mail. No host: nothing is ever sent (notifications wait in the outbox).
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -89,7 +91,8 @@ class Config:
                           ("auth_cache_seconds", float), ("log_level", str),
                           ("database_replica_url", str), ("db_pool_size", int),
                           ("db_max_overflow", int), ("db_pool_recycle", int),
-                          ("sqlite_busy_timeout_ms", int), ("smtp_host", str), ("smtp_port", int),
+                          ("sqlite_busy_timeout_ms", int), ("sqlite_checkpoint_every", int),
+                          ("smtp_host", str), ("smtp_port", int),
                           ("smtp_user", str), ("smtp_password", str), ("smtp_security", str),
                           ("mail_from", str), ("mail_max_bytes", int), ("mail_quarantine_dir", str),
                           ("imap_host", str), ("imap_port", int), ("imap_user", str),
@@ -108,5 +111,7 @@ class Config:
             raise ValueError("HELPDESK_SMTP_SECURITY must be starttls, ssl or none")
         if values.get("imap_security", "ssl") not in ("ssl", "starttls"):
             raise ValueError("HELPDESK_IMAP_SECURITY must be ssl or starttls")
+        if values.get("sqlite_checkpoint_every", 1) < 1:
+            raise ValueError("HELPDESK_SQLITE_CHECKPOINT_EVERY must be at least 1")
         config = cls(**values)
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

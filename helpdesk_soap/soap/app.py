@@ -146,7 +146,8 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
     """The gateway; ``fast=False`` serves every operation through Spyne alone (for tests
     that compare the two, and to measure the difference)."""
     pool = dict(pool_size=config.db_pool_size, max_overflow=config.db_max_overflow,
-                pool_recycle=config.db_pool_recycle, busy_timeout_ms=config.sqlite_busy_timeout_ms)
+                pool_recycle=config.db_pool_recycle, busy_timeout_ms=config.sqlite_busy_timeout_ms,
+                checkpoint_every=config.sqlite_checkpoint_every)
     engines = [make_engine(config.database_url, **pool)]
     if config.database_replica_url:
         engines.append(make_engine(config.database_replica_url, **pool))

@@ -20,14 +20,17 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: itself (SQLite's default is 1,000). Only a safety net: the gateway does it sooner, after
 #: a response has been sent (checkpoint_if_due).
 WAL_AUTOCHECKPOINT_PAGES = 10_000
-#: A process's writes between its checkpoints (checkpoint_if_due).
-CHECKPOINT_EVERY_WRITES = 50
+#: A process's writes between its checkpoints (checkpoint_if_due). Small batches keep each
+#: checkpoint's fsync short, and writers stall behind that fsync: ``python -m
+#: bench.checkpoints 3 10 50 200`` measures the choice.
+CHECKPOINT_EVERY_WRITES = 10
 
 log = logging.getLogger(__name__)
 
 
 def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
-                pool_recycle: int = 1800, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
+                pool_recycle: int = 1800, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+                checkpoint_every: int = CHECKPOINT_EVERY_WRITES) -> Engine:
     """An engine for the URL. Pools are per process: build it after gunicorn forks.
 
     PostgreSQL: each worker holds up to ``pool_size + max_overflow``
@@ -39,12 +42,12 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, busy_timeout_ms)
+        return _sqlite_engine(parsed, busy_timeout_ms, checkpoint_every)
     return create_engine(parsed, pool_pre_ping=True, pool_recycle=pool_recycle,
                          pool_size=pool_size, max_overflow=max_overflow, pool_timeout=10)
 
 
-def _sqlite_engine(url, busy_timeout_ms: int) -> Engine:
+def _sqlite_engine(url, busy_timeout_ms: int, checkpoint_every: int) -> Engine:
     on_disk = bool(url.database) and url.database != ":memory:"
     if on_disk:
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +77,7 @@ def _sqlite_engine(url, busy_timeout_ms: int) -> Engine:
     if on_disk:
         engine.dialect.helpdesk_writer_lock = WriterLock(
             Path(url.database).expanduser().with_name(Path(url.database).name + "-writer.lock"),
-            busy_timeout_ms / 1000)
+            busy_timeout_ms / 1000, checkpoint_every)
         engine.dialect.helpdesk_checkpointer = Checkpointer(Path(url.database).expanduser())
     return engine
 
@@ -90,7 +93,7 @@ class WriterLock:
     per process: a descriptor inherited across fork would share one lock between both.
     """
 
-    def __init__(self, path: Path, timeout: float):
+    def __init__(self, path: Path, timeout: float, checkpoint_every: int = CHECKPOINT_EVERY_WRITES):
         self.path = path
         self.timeout = timeout
         self._fd: int | None = None
@@ -98,7 +101,7 @@ class WriterLock:
         self.held = False
         #: Writes this process finished since its last checkpoint (checkpoint_if_due).
         self.writes = 0
-        self.checkpoint_every = CHECKPOINT_EVERY_WRITES
+        self.checkpoint_every = checkpoint_every
 
     def acquire(self) -> None:
         if self._pid != os.getpid():

@@ -89,12 +89,14 @@ def test_sqlite_commits_leave_the_checkpoint_to_the_checkpointer_thread(tmp_path
     from sqlalchemy import text
 
     path = tmp_path / "x.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
+    # 50 writes of 25 pages: SQLite's default (1,000 pages) would checkpoint in a commit.
+    engine = make_engine(f"sqlite:///{path}", checkpoint_every=50)
     lock, checkpointer = engine.dialect.helpdesk_writer_lock, engine.dialect.helpdesk_checkpointer
+    assert lock.checkpoint_every == 50
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE t (v TEXT)"))
     checkpoint_everything(path)  # the empty table into the file
-    pad = "x" * 100_000  # 25 pages a row: SQLite's default would checkpoint in a commit
+    pad = "x" * 100_000
     for n in range(1, lock.checkpoint_every + 1):
         with engine.connect() as conn:
             begin_writing(conn)

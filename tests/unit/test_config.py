@@ -30,6 +30,7 @@ def test_environment_values_are_honoured_and_typed():
         "HELPDESK_MAX_REQUEST_BYTES": "2048",
         "HELPDESK_AUTH_CACHE_SECONDS": "0",
         "HELPDESK_LOG_LEVEL": "debug",
+        "HELPDESK_SQLITE_CHECKPOINT_EVERY": "25",
     })
     assert config.database_url == "postgresql+psycopg://db/helpdesk"
     assert config.workers == 5 and isinstance(config.workers, int)
@@ -37,6 +38,7 @@ def test_environment_values_are_honoured_and_typed():
     assert config.max_request_bytes == 2048
     assert config.auth_cache_seconds == 0.0 and isinstance(config.auth_cache_seconds, float)
     assert config.log_level == "debug"
+    assert config.sqlite_checkpoint_every == 25
 
 
 def test_empty_values_fall_back_to_defaults():
@@ -47,7 +49,9 @@ def test_empty_values_fall_back_to_defaults():
 
 @pytest.mark.parametrize("var, raw", [("HELPDESK_WORKERS", "many"),
                                       ("HELPDESK_WORKERS", "2.5"),
-                                      ("HELPDESK_AUTH_CACHE_SECONDS", "soon")])
+                                      ("HELPDESK_AUTH_CACHE_SECONDS", "soon"),
+                                      ("HELPDESK_SQLITE_CHECKPOINT_EVERY", "0"),
+                                      ("HELPDESK_SQLITE_CHECKPOINT_EVERY", "often")])
 def test_invalid_number_names_the_variable(var, raw):
     with pytest.raises(ValueError, match=var):
         Config.from_env({var: raw})
