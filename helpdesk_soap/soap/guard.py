@@ -11,6 +11,7 @@ envelope, so that every such request gets a documented Client fault.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import Iterator
 
 from lxml import etree
@@ -105,24 +106,19 @@ def has_pi() -> Rejected:
     return Rejected("Client.MalformedRequest", "A SOAP message must not contain processing instructions.")
 
 
-def _any_pi(root: etree._Element) -> bool:
-    return (any(True for _ in root.iter(etree.PI))
-            or any(node.tag is etree.PI for node in root.itersiblings(preceding=True))
-            or any(node.tag is etree.PI for node in root.itersiblings()))
-
-
 def inspect_tree(root: etree._Element, operations: frozenset[str], namespace: str,
                  soap_action: str | None) -> tuple[str, etree._Element, etree._Element]:
-    """The checks on a parsed envelope (however it was parsed): SOAP 1.1, attribute limit,
-    one known operation, a SOAPAction that agrees with it."""
+    """The checks on a parsed envelope (however it was parsed): SOAP 1.1, no processing
+    instructions, attribute limit, one known operation, a SOAPAction that agrees with it."""
     if root.tag == f"{{{SOAP12}}}Envelope":
         raise Rejected("VersionMismatch", "This endpoint speaks SOAP 1.1; send a SOAP 1.1 envelope "
                        f"({SOAP11}).")
     if root.tag != f"{{{SOAP11}}}Envelope":
         raise Rejected("VersionMismatch", f"The root element must be {{{SOAP11}}}Envelope.")
-    if _any_pi(root):  # SOAP 1.1, section 3: not allowed; one would split a value's text
-        raise has_pi()
-    for element in root.iter():
+    # One walk over every node, the prolog's and epilogue's too (siblings of the root).
+    for element in chain(root.itersiblings(preceding=True), root.iter(), root.itersiblings()):
+        if element.tag is etree.PI:  # SOAP 1.1, section 3: not allowed; one splits a value's text
+            raise has_pi()
         if len(element.attrib) > MAX_ATTRIBUTES:
             raise Rejected("Client.MalformedRequest",
                            f"An element has more than {MAX_ATTRIBUTES} attributes.", limit=MAX_ATTRIBUTES)
