@@ -19,7 +19,7 @@ from ..security import PasswordVerifier
 from ..services import auth
 from ..services.unit_of_work import UnitOfWork
 from ..store.cache import ReferenceCache
-from ..store.engine import checkpoint_if_due, make_engine, make_session_factory, stop_checkpoints
+from ..store.engine import after_responses, make_engine, make_session_factory, stop_checkpoints
 from ..store.files import FileStore
 from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
@@ -165,4 +165,4 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
     return Gateway({path: _endpoint(app, FAST_OPERATIONS.get(path, ()) if fast else ())
                     for path, app in applications(runtime).items()},
                    max_request_bytes=config.max_request_bytes, on_close=close, files=runtime.files,
-                   after_response=lambda: checkpoint_if_due(engines[0]))
+                   after_response=after_responses(engines[0]))

@@ -8,7 +8,9 @@ import os
 import sqlite3
 import threading
 import time
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
@@ -223,6 +225,14 @@ def checkpoint_if_due(engine: Engine) -> None:
     if lock is not None and lock.writes >= lock.checkpoint_every:
         lock.writes = 0
         engine.dialect.helpdesk_checkpointer.wake()
+
+
+def after_responses(engine: Engine) -> Callable[[], None] | None:
+    """The upkeep to run after each response on this engine (the checkpoint of a SQLite
+    file), or None where there is none: a server then need not wrap its responses."""
+    if getattr(engine.dialect, "helpdesk_checkpointer", None) is None:
+        return None
+    return partial(checkpoint_if_due, engine)
 
 
 def stop_checkpoints(engine: Engine) -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from helpdesk_soap.store.engine import WriterLock, begin_writing, checkpoint_if_due, make_engine
+from helpdesk_soap.store.engine import (WriterLock, after_responses, begin_writing, checkpoint_if_due,
+                                        make_engine)
 
 from tests.conftest import make_database
 
@@ -113,6 +114,14 @@ def test_sqlite_commits_leave_the_checkpoint_to_the_checkpointer_thread(tmp_path
     assert lock.writes == 0
     checkpointer.stop()
     engine.dispose()
+
+
+def test_only_a_sqlite_file_has_upkeep_to_run_after_responses(engine, database_url):
+    # Elsewhere the gateway need not wrap its responses at all.
+    assert (after_responses(engine) is not None) == database_url.startswith("sqlite:///")
+    memory = make_engine("sqlite://")
+    assert after_responses(memory) is None
+    memory.dispose()
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
