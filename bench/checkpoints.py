@@ -18,8 +18,7 @@ import time
 from pathlib import Path
 
 from . import load, workload
-from .load import Series
-from .run import Process, free_port, serve_env
+from .run import Process, answer_series, create_call_series, free_port, serve_env
 
 
 def measure(every: int, seconds: float, tmp: Path) -> list[tuple[str, load.Result]]:
@@ -32,9 +31,7 @@ def measure(every: int, seconds: float, tmp: Path) -> list[tuple[str, load.Resul
                        "--workers", "2"], env, tmp / f"serve-{every}.log")
     try:
         service.wait_ready(base + "/helpdesk?wsdl")
-        create = Series("CreateCall", body=workload.create_call("@N@"), counter_marker=b"@N@")
-        answer = Series("SetSolutionAcceptance", body=workload.set_solution_acceptance(0).replace(
-            b"<h:CallId>0<", b"<h:CallId>@ID@<"), ids=seeded.proposed, id_marker=b"@ID@")
+        create, answer = create_call_series(), answer_series(seeded)
         load.run(base, create, 2, 1, f"warm-{every}")
         return [(s.name, load.run(base, s, 2, seconds, f"{every}-{time.monotonic_ns()}"))
                 for s in (create, answer)]

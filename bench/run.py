@@ -114,6 +114,17 @@ def serve_env(url: str) -> dict:
                 HELPDESK_WORKERS="2")
 
 
+def create_call_series() -> Series:
+    """CreateCall, each request with an ExternalTicketId of its own (a new call each)."""
+    return Series("CreateCall", body=workload.create_call("@N@"), counter_marker=b"@N@")
+
+
+def answer_series(seeded: workload.Seeded) -> Series:
+    """SetSolutionAcceptance, each request on another of the seeded calls with a proposal."""
+    return Series("SetSolutionAcceptance", body=workload.set_solution_acceptance(0).replace(
+        b"<h:CallId>0<", b"<h:CallId>@ID@<"), ids=seeded.proposed, id_marker=b"@ID@")
+
+
 def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
     print(f"[{label}] seeding", file=sys.stderr)
     budget = int(sum(CONCURRENCY) * 0 + 4000 * args.seconds * len(CONCURRENCY) * 1.5)
@@ -139,11 +150,10 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
     floor.wait_ready(floor_base, lambda: requests.post(floor_base + "/", data=b"x").status_code == 200)
     try:
         series = [
-            Series("CreateCall", body=workload.create_call("@N@"), counter_marker=b"@N@"),
+            create_call_series(),
             Series("GetCallData (20 history, 5 contacts)", body=probe_body),
             Series("GetCallData (500 history)", body=workload.get_call_data(seeded.call_500)),
-            Series("SetSolutionAcceptance", body=workload.set_solution_acceptance(0).replace(
-                b"<h:CallId>0<", b"<h:CallId>@ID@<"), ids=seeded.proposed, id_marker=b"@ID@"),
+            answer_series(seeded),
             Series("Login + session call", body=workload.login(),
                    session_body=workload.get_call_data(seeded.call_20, token="TOKEN")),
         ]
