@@ -43,7 +43,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("every", nargs="*", type=int, default=[3, 10, 50, 200])
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--seconds", type=int, default=4, help="length of each run (wrk takes whole seconds)")
     args = parser.parse_args(argv)
     print("| every | operation | req/s | p50 ms | p99 ms | p99/p50 |\n|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
