@@ -1,12 +1,16 @@
-"""A per-worker cache of the settings and call statuses, exact to the last change.
+"""A per-worker cache of the settings, call statuses and customers, exact to the last change.
 
-Nearly every request reads both; an admin changes them now and then. Triggers
-bump a reference version whenever either table changes, whoever changes it
-(the service, the CLI, an administrator's SQL; migration 0005), and the
-login's query reads that version along with the login. A worker keeps the
-settings and statuses it read under the version they belong to and reads
-them again as soon as a request brings a different one: a change shows at
-once, in every worker, and a request costs no query for either.
+Nearly every request reads them; an admin changes them now and then. Triggers
+bump a reference version whenever one of these tables changes, whoever changes
+it (the service, the CLI, an administrator's SQL; migrations 0005 and 0006),
+and the login's query reads that version along with the login. A worker keeps
+what it read under the version it belongs to and reads it again as soon as a
+request brings a different one: a change shows at once, in every worker, and a
+request costs no query for any of them.
+
+Customers are kept one by one as requests look them up (by id or by number),
+up to ``MAX_CUSTOMERS``; a number that names no customer is not kept, so
+unknown numbers cannot fill the cache.
 
 Nothing that decides who may do what is cached here: logins, sessions,
 passwords and portals are read from the database on every request.
@@ -16,8 +20,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..domain.model import Status
+from ..domain.model import Customer, Status
 from ..domain.settings import Settings
+
+#: Customers a worker keeps at most; past that it starts again from none.
+MAX_CUSTOMERS = 10_000
 
 
 class ReferenceCache:
@@ -25,10 +32,13 @@ class ReferenceCache:
         self._version: int | None = None
         self._settings: Settings | None = None
         self._statuses: dict[str, Status] | None = None
+        self._customers: dict[int, Customer] = {}
+        self._customer_numbers: dict[str, Customer] = {}
 
     def _at(self, version: int) -> None:
         if version != self._version:
             self._version, self._settings, self._statuses = version, None, None
+            self._customers, self._customer_numbers = {}, {}
 
     def settings(self, version: int, load: Callable[[], Settings]) -> Settings:
         self._at(version)
@@ -42,8 +52,28 @@ class ReferenceCache:
             self._statuses = {s.code: s for s in load_all()}
         return self._statuses.get(code)
 
+    def customer(self, version: int, customer_id: int,
+                 load: Callable[[int], Customer | None]) -> Customer | None:
+        self._at(version)
+        found = self._customers.get(customer_id)
+        return found if found is not None else self._keep(load(customer_id))
+
+    def customer_by_number(self, version: int, number: str,
+                           load: Callable[[str], Customer | None]) -> Customer | None:
+        self._at(version)
+        found = self._customer_numbers.get(number)
+        return found if found is not None else self._keep(load(number))
+
+    def _keep(self, customer: Customer | None) -> Customer | None:
+        if customer is not None:
+            if len(self._customers) >= MAX_CUSTOMERS:
+                self._customers, self._customer_numbers = {}, {}
+            self._customers[customer.id] = self._customer_numbers[customer.number] = customer
+        return customer
+
     def clear(self) -> None:
         self._version = self._settings = self._statuses = None
+        self._customers, self._customer_numbers = {}, {}
 
 
 class CachedSettings:
@@ -81,3 +111,37 @@ class CachedStatuses:
         self._inner.add(status)
         self._cache.clear()
         self._forget_version()
+
+
+class CachedCustomers:
+    """The customer repository; look-ups by id and by number read through the cache."""
+
+    def __init__(self, inner, cache: ReferenceCache, version: Callable[[], int],
+                 forget_version: Callable[[], None]):
+        self._inner, self._cache = inner, cache
+        self._version, self._forget_version = version, forget_version
+
+    def get(self, customer_id: int) -> Customer | None:
+        return self._cache.customer(self._version(), customer_id, self._inner.get)
+
+    def by_number(self, number: str) -> Customer | None:
+        return self._cache.customer_by_number(self._version(), number, self._inner.by_number)
+
+    def add(self, number: str, name: str) -> Customer:
+        customer = self._inner.add(number, name)
+        self._changed()
+        return customer
+
+    def set_mail_domain(self, customer_id: int, domain: str | None) -> None:
+        self._inner.set_mail_domain(customer_id, domain)
+        self._changed()
+
+    def by_mail_domain(self, domain: str) -> Customer | None:
+        return self._inner.by_mail_domain(domain)
+
+    def list(self) -> list[Customer]:
+        return self._inner.list()
+
+    def _changed(self) -> None:
+        self._cache.clear()
+        self._forget_version()  # the trigger moved it: read it again

@@ -198,9 +198,9 @@ class ChangeCounterRow(Base):
     commit order, so a poller that has seen number N has seen every change
     numbered below N.
 
-    Row 2 (REFERENCE_VERSION): bumped by triggers (migration 0005) whenever
-    the settings or the call statuses change, whoever changes them; workers
-    key their cache of both on it (store/cache.py).
+    Row 2 (REFERENCE_VERSION): bumped by triggers (migrations 0005, 0006)
+    whenever the settings, the call statuses or the customers change, whoever
+    changes them; workers key their cache of these on it (store/cache.py).
     """
 
     __tablename__ = "change_counter"

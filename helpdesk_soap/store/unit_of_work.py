@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
 from .engine import begin_writing
-from .cache import CachedSettings, CachedStatuses, ReferenceCache
+from .cache import CachedCustomers, CachedSettings, CachedStatuses, ReferenceCache
 from .files import FileStore
 from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
@@ -48,6 +48,7 @@ class SqlUnitOfWork:
             forget = lambda: forget_reference_version(session)  # noqa: E731
             self.settings = CachedSettings(self.settings, self._cache, version, forget)
             self.statuses = CachedStatuses(self.statuses, self._cache, version, forget)
+            self.customers = CachedCustomers(self.customers, self._cache, version, forget)
         self._writing = False
         return self
 

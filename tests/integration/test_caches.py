@@ -1,9 +1,9 @@
 """What the gateway remembers between requests, and when a change gets through.
 
 Credentials: a cached verification never outlives a password change, in any
-worker. Portals and sessions: read on every request. Settings and statuses:
-cached per worker under the reference version that triggers keep, so any
-change shows at once.
+worker. Portals and sessions: read on every request. Settings, statuses and
+customers: cached per worker under the reference version that triggers keep,
+so any change shows at once.
 """
 
 from __future__ import annotations
@@ -135,24 +135,88 @@ def test_a_change_through_the_cached_unit_of_work_shows_in_it_at_once(engine, se
         assert uow.statuses.get("TRIAGE") is not None
 
 
-def test_a_request_costs_no_query_for_settings_or_statuses(app, engine):
-    """Authentication reads the reference version with the login; while it holds, the
-    worker's cache answers. CreateCall needs both the settings and the call's status."""
-    from sqlalchemy import event
+def test_customers_changed_elsewhere_show_at_once(engine, seeded, uow_factory):
+    """Renamed by plain SQL, renumbered, added by the CLI: the cached worker sees each."""
+    from sqlalchemy import text
 
-    from tests.integration.test_soap_protocol import CREATE
+    from helpdesk_soap.store.engine import make_session_factory
+
+    cache = ReferenceCache()
+    factory = make_session_factory(engine)
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        acme = uow.customers.by_number("ACME")
+        assert acme.name == "Acme Airline"
+        assert uow.customers.by_number("INITECH") is None
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.customers.get(acme.id) is acme  # nothing changed: served from the cache
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE customers SET name = 'Acme Airways' WHERE number = 'ACME'"))
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.customers.get(acme.id).name == "Acme Airways"
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE customers SET number = 'ACME-1' WHERE number = 'ACME'"))
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.customers.by_number("ACME") is None
+        assert uow.customers.get(acme.id).number == "ACME-1"
+    with uow_factory() as uow:
+        admin.add_customer(uow, "INITECH", "Initech")
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.customers.by_number("INITECH").name == "Initech"
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM customers WHERE number = 'INITECH'"))
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.customers.by_number("INITECH") is None
+
+
+def test_a_customer_added_through_the_cached_unit_of_work_shows_in_it_at_once(engine, seeded):
+    from helpdesk_soap.store.engine import make_session_factory
+
+    cache = ReferenceCache()
+    factory = make_session_factory(engine)
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.customers.by_number("INITECH") is None
+        admin.add_customer(uow, "INITECH", "Initech")
+        assert uow.customers.by_number("INITECH").name == "Initech"
+        admin.set_customer_mail_domain(uow, "INITECH", "initech.example")
+        assert uow.customers.by_mail_domain("initech.example").number == "INITECH"
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.customers.by_number("INITECH").name == "Initech"
+
+
+def statements_of(engine, app, body: bytes) -> tuple[str, list[str]]:
+    """The status of the request, and the SQL it ran."""
+    from sqlalchemy import event
 
     statements = []
 
     def seen(conn, cursor, statement, *args):
         statements.append(statement)
 
-    assert call(app, body=envelope("CreateCall", CREATE))[0] == "200 OK"  # fills the cache
     event.listen(engine.__class__, "before_cursor_execute", seen)
     try:
-        status, _, body = call(app, body=envelope("CreateCall", CREATE))
+        status, _, answer = call(app, body=body)
     finally:
         event.remove(engine.__class__, "before_cursor_execute", seen)
-    assert status == "200 OK", body
+    assert status == "200 OK", answer
+    return answer, statements
+
+
+def test_a_request_costs_no_query_for_settings_statuses_or_customers(app, engine):
+    """Authentication reads the reference version with the login; while it holds, the
+    worker's cache answers. CreateCall needs the settings, the call's status and the
+    customer named in it; GetCallData the call's customer's number."""
+    from tests.integration.test_soap_protocol import CREATE, TNS
+
+    from lxml import etree
+
+    created = call(app, body=envelope("CreateCall", CREATE))  # fills the cache
+    assert created[0] == "200 OK"
+    call_id = etree.fromstring(created[2]).findtext(f".//{{{TNS}}}CallId")
+    _, statements = statements_of(engine, app, envelope("CreateCall", CREATE))
     assert any("INSERT INTO calls" in s for s in statements)
-    assert not [s for s in statements if "FROM settings" in s or "FROM call_statuses" in s]
+    cached = ("FROM settings", "FROM call_statuses", "FROM customers")
+    assert not [s for s in statements if any(table in s for table in cached)]
+    answer, statements = statements_of(engine, app, envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>"))
+    assert b">ACME<" in answer
+    assert any("FROM call_entries" in s for s in statements)
+    assert not [s for s in statements if any(table in s for table in cached)]

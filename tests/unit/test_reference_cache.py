@@ -1,9 +1,11 @@
-"""The per-worker cache of settings and statuses: kept while the reference version holds."""
+"""The per-worker cache of settings, statuses and customers: kept while the reference
+version holds."""
 
 from __future__ import annotations
 
-from helpdesk_soap.domain.model import Stage, Status
+from helpdesk_soap.domain.model import Customer, Stage, Status
 from helpdesk_soap.domain.settings import Settings
+from helpdesk_soap.store import cache as cache_module
 from helpdesk_soap.store.cache import ReferenceCache
 
 
@@ -58,3 +60,58 @@ def test_a_new_version_drops_both_settings_and_statuses():
     cache.status(2, "NEW", load_statuses)
     cache.settings(2, load_settings)
     assert len(settings_calls) == 2 and len(status_calls) == 2
+
+
+def customers_loader(customers):
+    """Loaders by id and by number over a dict of customers, counting what they read."""
+    reads = []
+
+    def by_id(customer_id):
+        reads.append(customer_id)
+        return next((c for c in customers.values() if c.id == customer_id), None)
+
+    def by_number(number):
+        reads.append(number)
+        return customers.get(number)
+    return by_id, by_number, reads
+
+
+def test_customers_are_kept_by_id_and_by_number_while_the_version_holds():
+    acme = Customer(1, "ACME", "Acme Airlines")
+    customers = {"ACME": acme}
+    by_id, by_number, reads = customers_loader(customers)
+    cache = ReferenceCache()
+    assert cache.customer(3, 1, by_id) == acme
+    assert cache.customer_by_number(3, "ACME", by_number) == acme  # kept under both keys
+    assert cache.customer(3, 1, by_id) == acme
+    assert reads == [1]
+    customers["ACME"] = Customer(1, "ACME", "Acme Airways")
+    assert cache.customer(3, 1, by_id).name == "Acme Airlines"
+    assert cache.customer(4, 1, by_id).name == "Acme Airways"  # the version moved
+    assert cache.customer_by_number(4, "ACME", by_number).name == "Acme Airways"
+    assert reads == [1, 1]
+
+
+def test_unknown_customers_are_not_kept():
+    by_id, by_number, reads = customers_loader({})
+    cache = ReferenceCache()
+    assert cache.customer_by_number(1, "NOPE", by_number) is None
+    assert cache.customer_by_number(1, "NOPE", by_number) is None
+    assert cache.customer(1, 9, by_id) is None
+    assert reads == ["NOPE", "NOPE", 9]
+
+
+def test_customers_are_bounded_and_clear_drops_them(monkeypatch):
+    monkeypatch.setattr(cache_module, "MAX_CUSTOMERS", 3)
+    customers = {f"C{i}": Customer(i, f"C{i}", f"Customer {i}") for i in range(5)}
+    by_id, by_number, reads = customers_loader(customers)
+    cache = ReferenceCache()
+    for i in range(3):
+        cache.customer(1, i, by_id)
+    cache.customer(1, 3, by_id)  # the fourth: the cache starts again from none
+    assert len(cache._customers) == 1
+    cache.customer(1, 0, by_id)
+    assert reads == [0, 1, 2, 3, 0]
+    cache.clear()
+    cache.customer(1, 0, by_id)
+    assert reads[-1] == 0 and len(reads) == 6
