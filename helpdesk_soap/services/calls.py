@@ -137,24 +137,31 @@ def get_call_data(uow: UnitOfWork, principal: Principal, call_id: int,
     read replica when one is given and its copy of the call has the same
     version: every write to a call or its entries bumps the version in the
     same transaction, so a replica that lags behind is never read, and a
-    caller always sees its own writes.
+    caller always sees its own writes. For the same reason the worker may
+    answer the entries and attachments from its copy at that version
+    (``uow.call_content``): a poller asks again and again for calls that have
+    not changed.
     """
     call = visible_call(uow, principal, call_id)
     status = _status(uow, call.status_code)
     settings: Settings = uow.settings.get()
-    source = uow
-    if replica is not None:
-        mirrored = replica.calls.get(call.id)
-        if mirrored is not None and mirrored.version == call.version:
-            source = replica
-    entries = source.calls.entries(call.id, visibility=Visibility.PUBLIC)
+
+    def read():
+        source = uow
+        if replica is not None:
+            mirrored = replica.calls.get(call.id)
+            if mirrored is not None and mirrored.version == call.version:
+                source = replica
+        return (source.calls.entries(call.id, visibility=Visibility.PUBLIC),
+                source.attachments.for_call(call.id, visibility=Visibility.PUBLIC))
+
+    entries, attachments = uow.call_content(call, Visibility.PUBLIC, read)
     history = [e for e in entries if e.kind is EntryKind.HISTORY]
     contacts = [ContactView(e, contact_url(settings.web_base_url, e.path))
                 for e in entries if e.kind is EntryKind.CONTACT]
     customer = uow.customers.get(call.customer_id)
-    attachments = source.attachments.for_call(call.id, visibility=Visibility.PUBLIC)
     return CallData(call, status, customer.number, visible_result(call, status), history, contacts,
-                    attachments)
+                    list(attachments))
 
 
 def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int, accepted: bool,

@@ -18,7 +18,7 @@ from ..domain.model import Principal, Role
 from ..security import PasswordVerifier
 from ..services import auth
 from ..services.unit_of_work import UnitOfWork
-from ..store.cache import ReferenceCache
+from ..store.cache import CallContentCache, ReferenceCache
 from ..store.engine import after_responses, make_engine, make_session_factory, stop_checkpoints
 from ..store.files import FileStore
 from ..store.unit_of_work import SqlUnitOfWork
@@ -43,9 +43,10 @@ class Runtime:
     #: The worker's settings and statuses, as of the last reference version seen
     #: (see store/cache.py).
     reference_cache: ReferenceCache | None = None
+    call_contents: CallContentCache | None = None
 
     def unit_of_work(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.session_factory, self.files, self.reference_cache)
+        return SqlUnitOfWork(self.session_factory, self.files, self.reference_cache, self.call_contents)
 
     def replica_unit_of_work(self) -> UnitOfWork | None:
         if self.replica_session_factory is None:
@@ -155,7 +156,8 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
                       PasswordVerifier(ttl=config.auth_cache_seconds),
                       make_session_factory(engines[1]) if len(engines) > 1 else None,
                       FileStore(config.attachment_root),
-                      ReferenceCache())
+                      ReferenceCache(),
+                      CallContentCache(config.call_cache_items) if config.call_cache_items else None)
 
     def close() -> None:
         for engine in engines:

@@ -18,9 +18,12 @@ passwords and portals are read from the database on every request.
 
 from __future__ import annotations
 
-from typing import Callable
+import threading
+from collections import OrderedDict
+from typing import Callable, Sequence
 
-from ..domain.model import Customer, Status
+from ..domain.attachments import Attachment
+from ..domain.model import Call, Customer, Entry, Status, Visibility
 from ..domain.settings import Settings
 
 #: Customers a worker keeps at most; past that it starts again from none.
@@ -145,3 +148,49 @@ class CachedCustomers:
     def _changed(self) -> None:
         self._cache.clear()
         self._forget_version()  # the trigger moved it: read it again
+
+
+#: A call's entries and attachments of one visibility.
+Content = tuple[Sequence[Entry], Sequence[Attachment]]
+
+
+class CallContentCache:
+    """A worker's copies of calls' entries and attachments, for the callers that poll them.
+
+    Entries and attachments are only ever added, and whatever adds one saves the call in
+    the same transaction, which moves the call's version (CallRepository.save). So a
+    call's id, creation time and version name one content: the version is read with the
+    call on every request, and a change shows at once, in every worker. Only units of work
+    that have not written fill the cache, so nothing uncommitted gets in.
+
+    A call keeps one copy per visibility (a new version replaces the old), and the least
+    recently used calls go once the copies hold more than ``max_items`` entries and
+    attachments in all.
+    """
+
+    def __init__(self, max_items: int):
+        self.max_items = max_items
+        self._kept: OrderedDict[tuple[int, Visibility | None], tuple[tuple, Content, int]] = OrderedDict()
+        self._items = 0
+        self._lock = threading.Lock()
+
+    def get(self, call: Call, visibility: Visibility | None, load: Callable[[], Content]) -> Content:
+        key, stamp = (call.id, visibility), (call.version, call.created_at)
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None and found[0] == stamp:
+                self._kept.move_to_end(key)
+                return found[1]
+        entries, attachments = load()
+        content = (tuple(entries), tuple(attachments))
+        weight = 1 + len(entries) + len(attachments)
+        with self._lock:
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self._items -= old[2]
+            if weight <= self.max_items:
+                self._kept[key] = (stamp, content, weight)
+                self._items += weight
+                while self._items > self.max_items:
+                    self._items -= self._kept.popitem(last=False)[1][2]
+        return content

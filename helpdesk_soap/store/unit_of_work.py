@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
 from .engine import begin_writing
-from .cache import CachedCustomers, CachedSettings, CachedStatuses, ReferenceCache
+from .cache import CachedCustomers, CachedSettings, CachedStatuses, CallContentCache, Content, ReferenceCache
 from .files import FileStore
 from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
@@ -19,11 +21,12 @@ from .repository import (AssignmentRepository, AttachmentRepository, CallReposit
 
 class SqlUnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session], files: FileStore | None = None,
-                 cache: ReferenceCache | None = None):
+                 cache: ReferenceCache | None = None, contents: CallContentCache | None = None):
         self._factory = session_factory
         #: Where attachment contents live; None where no attachments are handled.
         self.files = files
         self._cache = cache
+        self._contents = contents
         self.session: Session | None = None
         self._writing = False
         self._writer_lock = None
@@ -62,6 +65,14 @@ class SqlUnitOfWork:
             self._release()
         if isinstance(exc, (OperationalError, DBAPIError)) and _is_unavailable(exc):
             raise StoreUnavailable() from exc
+
+    def call_content(self, call, visibility, read: Callable[[], Content]) -> Content:
+        """The call's entries and attachments of this visibility, as ``read`` reads them,
+        or the worker's copy of them at the call's version (store/cache.py). A unit of
+        work that writes reads them itself: what it sees may not be committed."""
+        if self._contents is None or self._writing:
+            return read()
+        return self._contents.get(call, visibility, read)
 
     def begin_write(self) -> None:
         if self._writing:

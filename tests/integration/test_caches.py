@@ -220,3 +220,91 @@ def test_a_request_costs_no_query_for_settings_statuses_or_customers(app, engine
     assert b">ACME<" in answer
     assert any("FROM call_entries" in s for s in statements)
     assert not [s for s in statements if any(table in s for table in cached)]
+
+
+def create_call(app) -> int:
+    from tests.integration.test_soap_protocol import CREATE, TNS
+
+    from lxml import etree
+
+    status, _, body = call(app, body=envelope("CreateCall", CREATE))
+    assert status == "200 OK", body
+    return int(etree.fromstring(body).findtext(f".//{{{TNS}}}CallId"))
+
+
+def history_of(body: bytes) -> list[str]:
+    from tests.integration.test_soap_protocol import TNS
+
+    from lxml import etree
+
+    return [e.findtext(f"{{{TNS}}}Text") for e in etree.fromstring(body).iter(f"{{{TNS}}}HistoryEntry")]
+
+
+def test_a_polled_call_is_read_once_per_version_and_changes_show_at_once(app, engine, seeded, database_url):
+    """GetCallData keeps a call's entries and attachments under the call's version. Another
+    worker (a second app on the same store) adds a note and an attachment: the next poll
+    here shows both."""
+    call_id = create_call(app)
+    get = envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>")
+    first, statements = statements_of(engine, app, get)
+    assert any("FROM call_entries" in s for s in statements)
+    again, statements = statements_of(engine, app, get)
+    assert again == first
+    assert not [s for s in statements if "FROM call_entries" in s or "FROM call_attachments" in s]
+    assert any("FROM calls" in s for s in statements)  # the version is read every time
+
+    other = create_app(Config(database_url=database_url))
+    try:
+        note = envelope("AddCallNote", f"<h:CallId>{call_id}</h:CallId><h:Text>Still down on floor 3</h:Text>")
+        assert call(other, body=note)[0] == "200 OK"
+        body, _ = statements_of(engine, app, get)
+        assert history_of(body)[-1] == "Still down on floor 3"
+        attach = envelope("AddAttachment", f"<h:CallId>{call_id}</h:CallId><h:FileName>trace.txt</h:FileName>"
+                                           "<h:ContentType>text/plain</h:ContentType>"
+                                           "<h:Content>cmluZyByaW5n</h:Content>")
+        assert call(other, body=attach)[0] == "200 OK"
+    finally:
+        other.close()
+    body, _ = statements_of(engine, app, get)
+    assert b"trace.txt" in body and history_of(body)[-1].startswith("Attachment added: trace.txt")
+
+
+def test_a_writing_unit_of_work_never_fills_the_call_cache(engine, seeded, uow_factory):
+    """What a writer reads may be rolled back; another writer may then commit the same
+    version with other entries. Only committed reads are kept."""
+    from helpdesk_soap.domain.model import Entry, EntryKind
+    from helpdesk_soap.services import calls, workflow
+    from helpdesk_soap.store.cache import CallContentCache
+    from helpdesk_soap.store.engine import make_session_factory
+
+    from tests.integration.test_services import request
+
+    acme = seeded["acme-tts"]
+    with uow_factory() as uow:
+        call_id = calls.create_call(uow, acme, request()).call.id
+    contents = CallContentCache(1000)
+    factory = make_session_factory(engine)
+    with SqlUnitOfWork(factory, contents=contents) as uow:
+        uow.begin_write()
+        call = uow.calls.get(call_id)
+        call.record(Entry(EntryKind.HISTORY, "never committed", "x", datetime.now(UTC)))
+        uow.calls.save(call)
+        seen = calls.get_call_data(uow, acme, call_id)
+        assert seen.history[-1].text == "never committed"
+        uow.rollback()
+    with uow_factory() as uow:
+        workflow.add_note(uow, acme, call_id, "committed")  # the same version the rollback had
+    with SqlUnitOfWork(factory, contents=contents) as uow:
+        texts = [e.text for e in calls.get_call_data(uow, acme, call_id).history]
+    assert "never committed" not in texts and texts[-1] == "committed"
+
+
+def test_no_call_cache_when_it_is_switched_off(engine, seeded, database_url):
+    gateway = create_app(Config(database_url=database_url, call_cache_items=0))
+    try:
+        get = envelope("GetCallData", f"<h:CallId>{create_call(gateway)}</h:CallId>")
+        for _ in range(2):
+            _, statements = statements_of(engine, gateway, get)
+            assert any("FROM call_entries" in s for s in statements)
+    finally:
+        gateway.close()
