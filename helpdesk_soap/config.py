@@ -50,8 +50,8 @@ class Config:
     sqlite_busy_timeout_ms: int = 10_000
     #: SQLite: a worker's writes between its WAL checkpoints (store/engine.py).
     sqlite_checkpoint_every: int = 10
-    #: Entries and attachments a worker keeps of the calls GetCallData reads (0: none).
-    call_cache_items: int = 50_000
+    #: Megabytes a worker keeps of the entries and attachments GetCallData reads (0: none).
+    call_cache_mb: int = 32
     #: Outgoing mail. No host: nothing is ever sent (notifications wait in the outbox).
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -94,7 +94,7 @@ class Config:
                           ("database_replica_url", str), ("db_pool_size", int),
                           ("db_max_overflow", int), ("db_pool_recycle", int),
                           ("sqlite_busy_timeout_ms", int), ("sqlite_checkpoint_every", int),
-                          ("call_cache_items", int), ("smtp_host", str), ("smtp_port", int),
+                          ("call_cache_mb", int), ("smtp_host", str), ("smtp_port", int),
                           ("smtp_user", str), ("smtp_password", str), ("smtp_security", str),
                           ("mail_from", str), ("mail_max_bytes", int), ("mail_quarantine_dir", str),
                           ("imap_host", str), ("imap_port", int), ("imap_user", str),
@@ -115,7 +115,7 @@ class Config:
             raise ValueError("HELPDESK_IMAP_SECURITY must be ssl or starttls")
         if values.get("sqlite_checkpoint_every", 1) < 1:
             raise ValueError("HELPDESK_SQLITE_CHECKPOINT_EVERY must be at least 1")
-        if values.get("call_cache_items", 0) < 0:
-            raise ValueError("HELPDESK_CALL_CACHE_ITEMS must not be negative")
+        if values.get("call_cache_mb", 0) < 0:
+            raise ValueError("HELPDESK_CALL_CACHE_MB must not be negative")
         config = cls(**values)
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

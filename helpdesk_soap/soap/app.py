@@ -157,7 +157,7 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
                       make_session_factory(engines[1]) if len(engines) > 1 else None,
                       FileStore(config.attachment_root),
                       ReferenceCache(),
-                      CallContentCache(config.call_cache_items) if config.call_cache_items else None)
+                      CallContentCache(config.call_cache_mb << 20) if config.call_cache_mb else None)
 
     def close() -> None:
         for engine in engines:

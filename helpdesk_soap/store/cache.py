@@ -164,14 +164,14 @@ class CallContentCache:
     that have not written fill the cache, so nothing uncommitted gets in.
 
     A call keeps one copy per visibility (a new version replaces the old), and the least
-    recently used calls go once the copies hold more than ``max_items`` entries and
-    attachments in all.
+    recently used calls go once the copies weigh more than ``max_bytes`` in all (an
+    estimate: ``weight``).
     """
 
-    def __init__(self, max_items: int):
-        self.max_items = max_items
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
         self._kept: OrderedDict[tuple[int, Visibility | None], tuple[tuple, Content, int]] = OrderedDict()
-        self._items = 0
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, call: Call, visibility: Visibility | None, load: Callable[[], Content]) -> Content:
@@ -183,14 +183,26 @@ class CallContentCache:
                 return found[1]
         entries, attachments = load()
         content = (tuple(entries), tuple(attachments))
-        weight = 1 + len(entries) + len(attachments)
+        size = weight(content)
         with self._lock:
             old = self._kept.pop(key, None)
             if old is not None:
-                self._items -= old[2]
-            if weight <= self.max_items:
-                self._kept[key] = (stamp, content, weight)
-                self._items += weight
-                while self._items > self.max_items:
-                    self._items -= self._kept.popitem(last=False)[1][2]
+                self._bytes -= old[2]
+            if size <= self.max_bytes:
+                self._kept[key] = (stamp, content, size)
+                self._bytes += size
+                while self._bytes > self.max_bytes:
+                    self._bytes -= self._kept.popitem(last=False)[1][2]
         return content
+
+
+#: What a kept call, entry or attachment takes beside its text, in bytes: the objects, the
+#: dates, the short strings (measured with tracemalloc, rounded up).
+ITEM_BYTES = 400
+
+
+def weight(content: Content) -> int:
+    """About the memory a call's kept content takes: its entries' text (a character
+    taken as a byte, as most are) and ITEM_BYTES for each item."""
+    entries, attachments = content
+    return ITEM_BYTES * (1 + len(entries) + len(attachments)) + sum(len(e.text) for e in entries)

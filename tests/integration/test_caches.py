@@ -282,7 +282,7 @@ def test_a_writing_unit_of_work_never_fills_the_call_cache(engine, seeded, uow_f
     acme = seeded["acme-tts"]
     with uow_factory() as uow:
         call_id = calls.create_call(uow, acme, request()).call.id
-    contents = CallContentCache(1000)
+    contents = CallContentCache(1 << 20)
     factory = make_session_factory(engine)
     with SqlUnitOfWork(factory, contents=contents) as uow:
         uow.begin_write()
@@ -300,7 +300,7 @@ def test_a_writing_unit_of_work_never_fills_the_call_cache(engine, seeded, uow_f
 
 
 def test_no_call_cache_when_it_is_switched_off(engine, seeded, database_url):
-    gateway = create_app(Config(database_url=database_url, call_cache_items=0))
+    gateway = create_app(Config(database_url=database_url, call_cache_mb=0))
     try:
         get = envelope("GetCallData", f"<h:CallId>{create_call(gateway)}</h:CallId>")
         for _ in range(2):

@@ -31,7 +31,7 @@ def test_environment_values_are_honoured_and_typed():
         "HELPDESK_AUTH_CACHE_SECONDS": "0",
         "HELPDESK_LOG_LEVEL": "debug",
         "HELPDESK_SQLITE_CHECKPOINT_EVERY": "25",
-        "HELPDESK_CALL_CACHE_ITEMS": "0",
+        "HELPDESK_CALL_CACHE_MB": "0",
     })
     assert config.database_url == "postgresql+psycopg://db/helpdesk"
     assert config.workers == 5 and isinstance(config.workers, int)
@@ -40,7 +40,7 @@ def test_environment_values_are_honoured_and_typed():
     assert config.auth_cache_seconds == 0.0 and isinstance(config.auth_cache_seconds, float)
     assert config.log_level == "debug"
     assert config.sqlite_checkpoint_every == 25
-    assert config.call_cache_items == 0
+    assert config.call_cache_mb == 0
 
 
 def test_empty_values_fall_back_to_defaults():
@@ -54,8 +54,8 @@ def test_empty_values_fall_back_to_defaults():
                                       ("HELPDESK_AUTH_CACHE_SECONDS", "soon"),
                                       ("HELPDESK_SQLITE_CHECKPOINT_EVERY", "0"),
                                       ("HELPDESK_SQLITE_CHECKPOINT_EVERY", "often"),
-                                      ("HELPDESK_CALL_CACHE_ITEMS", "-1"),
-                                      ("HELPDESK_CALL_CACHE_ITEMS", "lots")])
+                                      ("HELPDESK_CALL_CACHE_MB", "-1"),
+                                      ("HELPDESK_CALL_CACHE_MB", "lots")])
 def test_invalid_number_names_the_variable(var, raw):
     with pytest.raises(ValueError, match=var):
         Config.from_env({var: raw})

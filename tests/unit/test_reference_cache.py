@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from helpdesk_soap.domain.model import Customer, Entry, EntryKind, Stage, Status, Visibility
 from helpdesk_soap.domain.settings import Settings
 from helpdesk_soap.store import cache as cache_module
-from helpdesk_soap.store.cache import CallContentCache, ReferenceCache
+from helpdesk_soap.store.cache import ITEM_BYTES, CallContentCache, ReferenceCache, weight
 
 
 def counting(value):
@@ -130,7 +130,7 @@ def entries(n):
 
 
 def test_call_content_is_kept_per_version():
-    cache = CallContentCache(100)
+    cache = CallContentCache(1 << 20)
     reads = []
 
     def read(n):
@@ -152,16 +152,23 @@ def test_call_content_is_kept_per_version():
     assert isinstance(first[0], tuple)  # nobody can append to a shared copy
 
 
-def test_call_content_is_bounded_by_items_least_recently_used_first():
-    cache = CallContentCache(10)
+def test_call_content_weighs_its_text_and_its_items():
+    content = (tuple(entries(3)), ())
+    assert weight(content) == 4 * ITEM_BYTES + sum(len(e.text) for e in content[0])
+
+
+def test_call_content_is_bounded_by_weight_least_recently_used_first():
     load = lambda n: (lambda: (entries(n), []))  # noqa: E731
-    cache.get(a_call(1), None, load(3))  # weighs 4 (the call counts one)
+    three = weight((tuple(entries(3)), ()))
+    cache = CallContentCache(2 * three + three // 2)  # room for two calls of three entries
+    cache.get(a_call(1), None, load(3))
     cache.get(a_call(2), None, load(3))
     cache.get(a_call(1), None, load(99))  # used again: call 2 is now the oldest
-    cache.get(a_call(3), None, load(3))  # 12 > 10: call 2 goes
+    cache.get(a_call(3), None, load(3))  # no room for three: call 2 goes
     assert len(cache.get(a_call(1), None, load(99))[0]) == 3
     assert len(cache.get(a_call(3), None, load(99))[0]) == 3
-    assert len(cache.get(a_call(2), None, load(1))[0]) == 1  # read again
-    assert cache.get(a_call(4), None, load(20))[0]  # larger than the whole cache: not kept
+    assert len(cache.get(a_call(2), None, load(3))[0]) == 3  # read again; call 1 goes
+    assert len(cache.get(a_call(1), None, load(2))[0]) == 2
+    assert cache.get(a_call(4), None, load(200))[0]  # heavier than the whole cache: not kept
     assert len(cache.get(a_call(4), None, load(0))[0]) == 0
-    assert cache._items <= 10
+    assert cache._bytes <= cache.max_bytes
