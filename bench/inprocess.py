@@ -1,6 +1,7 @@
 """The gateway's CPU time per request in-process (no HTTP), against the floor app.
 
     python -m bench.inprocess [--requests 300] [--profile pyinstrument|cprofile] [--op NAME] [--spyne]
+                              [--no-call-cache]
 
 Calls the WSGI application directly with a prepared environ, on a fresh SQLite
 file: the figure the HTTP benchmark cannot separate from gunicorn and wrk.
@@ -57,11 +58,13 @@ def operations(seeded: workload.Seeded, app) -> dict[str, callable]:
 
 
 def measure(url: str, requests: int, only: str | None = None, profile: str | None = None,
-            fast: bool = True) -> list[tuple[str, float]]:
+            fast: bool = True, call_cache: bool = True) -> list[tuple[str, float]]:
     """Median CPU µs per request of each operation, and of the floor app, on an empty
-    database at ``url``."""
+    database at ``url``. GetCallData asks about the same call again and again, as a poller
+    does; ``call_cache=False`` makes every one of them read the call's entries."""
     seeded = workload.seed(url, requests * 2 + 10)
-    app = create_app(Config(database_url=url), fast=fast)
+    config = Config(database_url=url) if call_cache else Config(database_url=url, call_cache_mb=0)
+    app = create_app(config, fast=fast)
     ops = operations(seeded, app)
     floor = FloorApp(workload.get_call_data(seeded.call_20))
     rows = []
@@ -100,10 +103,12 @@ def main(argv=None) -> None:
     parser.add_argument("--profile", choices=("pyinstrument", "cprofile"))
     parser.add_argument("--op", help="only this operation (a prefix of its name)")
     parser.add_argument("--spyne", action="store_true", help="every operation through Spyne alone")
+    parser.add_argument("--no-call-cache", dest="call_cache", action="store_false",
+                        help="GetCallData reads the entries every time (HELPDESK_CALL_CACHE_MB=0)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         rows = measure(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.requests, args.op,
-                       args.profile, fast=not args.spyne)
+                       args.profile, fast=not args.spyne, call_cache=args.call_cache)
     for name, us in rows:
         print(f"{name:30s} {us:10.1f} µs")
 

@@ -213,6 +213,8 @@ def main(argv=None) -> None:
 
             other["inprocess"] = {
                 "fast codec (default)": dict(measure(f"sqlite:///{tmp / 'ip-fast.sqlite3'}", 300)),
+                "call cache off": dict(measure(f"sqlite:///{tmp / 'ip-nocache.sqlite3'}", 300,
+                                               call_cache=False)),
                 "Spyne alone": dict(measure(f"sqlite:///{tmp / 'ip-spyne.sqlite3'}", 300, fast=False))}
         if args.postgres:
             with postgres(args.postgres) as url:
