@@ -79,32 +79,45 @@ class ReferenceCache:
         self._customers, self._customer_numbers = {}, {}
 
 
-class CachedSettings:
-    """The settings repository, read through the cache."""
+class _Cached:
+    """A repository read through the cache, in one unit of work.
+
+    ``changed()`` tells the unit of work that it changed reference data: the triggers
+    moved the version in its transaction, which has not committed and may not. Until it
+    ends, ``bypass()`` is true and every cached repository of that unit of work reads the
+    database and keeps nothing, since what it would keep might never be committed, under
+    a version another transaction may then take."""
 
     def __init__(self, inner, cache: ReferenceCache, version: Callable[[], int],
-                 forget_version: Callable[[], None]):
+                 changed: Callable[[], None], bypass: Callable[[], bool]):
         self._inner, self._cache = inner, cache
-        self._version, self._forget_version = version, forget_version
+        self._version, self._bypass = version, bypass
+        self._reported = changed
+
+    def _changed(self) -> None:
+        self._cache.clear()
+        self._reported()
+
+
+class CachedSettings(_Cached):
+    """The settings repository, read through the cache."""
 
     def get(self) -> Settings:
+        if self._bypass():
+            return self._inner.get()
         return self._cache.settings(self._version(), self._inner.get)
 
     def set(self, key: str, value: str) -> None:
         self._inner.set(key, value)
-        self._cache.clear()
-        self._forget_version()  # the trigger moved it: read it again
+        self._changed()
 
 
-class CachedStatuses:
+class CachedStatuses(_Cached):
     """The status repository, read through the cache (one query loads them all)."""
 
-    def __init__(self, inner, cache: ReferenceCache, version: Callable[[], int],
-                 forget_version: Callable[[], None]):
-        self._inner, self._cache = inner, cache
-        self._version, self._forget_version = version, forget_version
-
     def get(self, code: str) -> Status | None:
+        if self._bypass():
+            return self._inner.get(code)
         return self._cache.status(self._version(), code, self._inner.list)
 
     def list(self) -> list[Status]:
@@ -112,22 +125,20 @@ class CachedStatuses:
 
     def add(self, status: Status) -> None:
         self._inner.add(status)
-        self._cache.clear()
-        self._forget_version()
+        self._changed()
 
 
-class CachedCustomers:
+class CachedCustomers(_Cached):
     """The customer repository; look-ups by id and by number read through the cache."""
 
-    def __init__(self, inner, cache: ReferenceCache, version: Callable[[], int],
-                 forget_version: Callable[[], None]):
-        self._inner, self._cache = inner, cache
-        self._version, self._forget_version = version, forget_version
-
     def get(self, customer_id: int) -> Customer | None:
+        if self._bypass():
+            return self._inner.get(customer_id)
         return self._cache.customer(self._version(), customer_id, self._inner.get)
 
     def by_number(self, number: str) -> Customer | None:
+        if self._bypass():
+            return self._inner.by_number(number)
         return self._cache.customer_by_number(self._version(), number, self._inner.by_number)
 
     def add(self, number: str, name: str) -> Customer:
@@ -144,10 +155,6 @@ class CachedCustomers:
 
     def list(self) -> list[Customer]:
         return self._inner.list()
-
-    def _changed(self) -> None:
-        self._cache.clear()
-        self._forget_version()  # the trigger moved it: read it again
 
 
 #: A call's entries and attachments of one visibility.

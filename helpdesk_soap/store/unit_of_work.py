@@ -46,12 +46,14 @@ class SqlUnitOfWork:
         self.tokens = TokenRepository(session)
         self.attachments = AttachmentRepository(session)
         self.time_records = TimeRecordRepository(session)
+        self._reference_changed = False
         if self._cache is not None:
             version = lambda: reference_version(session)  # noqa: E731
-            forget = lambda: forget_reference_version(session)  # noqa: E731
-            self.settings = CachedSettings(self.settings, self._cache, version, forget)
-            self.statuses = CachedStatuses(self.statuses, self._cache, version, forget)
-            self.customers = CachedCustomers(self.customers, self._cache, version, forget)
+            bypass = lambda: self._reference_changed  # noqa: E731
+            args = (self._cache, version, self._reference_change, bypass)
+            self.settings = CachedSettings(self.settings, *args)
+            self.statuses = CachedStatuses(self.statuses, *args)
+            self.customers = CachedCustomers(self.customers, *args)
         self._writing = False
         return self
 
@@ -65,6 +67,12 @@ class SqlUnitOfWork:
             self._release()
         if isinstance(exc, (OperationalError, DBAPIError)) and _is_unavailable(exc):
             raise StoreUnavailable() from exc
+
+    def _reference_change(self) -> None:
+        """This transaction changed reference data (store/cache.py): until it ends, the
+        cached repositories read the database, and the version is read again after."""
+        self._reference_changed = True
+        forget_reference_version(self.session)
 
     def call_content(self, call, visibility, read: Callable[[], Content]) -> Content:
         """The call's entries and attachments of this visibility, as ``read`` reads them,
@@ -103,7 +111,9 @@ class SqlUnitOfWork:
             self._release()
 
     def _release(self) -> None:
-        self._writing = self.calls.lock_reads = False
+        if self._reference_changed and self.session is not None:
+            forget_reference_version(self.session)  # whatever was read of it in that transaction
+        self._writing = self.calls.lock_reads = self._reference_changed = False
         if self._writer_lock is not None:
             self._writer_lock.release()
             self._writer_lock = None

@@ -308,3 +308,31 @@ def test_no_call_cache_when_it_is_switched_off(engine, seeded, database_url):
             assert any("FROM call_entries" in s for s in statements)
     finally:
         gateway.close()
+
+
+def test_reference_data_read_after_an_uncommitted_change_is_never_kept(engine, seeded, uow_factory):
+    """A unit of work changes a setting (its transaction moves the version to V+1), reads
+    statuses and customers, then rolls back. Another writer then commits a change that
+    takes V+1 for real: the cache must show that, not what the rolled-back one read."""
+    from sqlalchemy import text
+
+    from helpdesk_soap.store.engine import make_session_factory
+
+    cache = ReferenceCache()
+    factory = make_session_factory(engine)
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.settings.get().lockout_threshold == 5
+        uow.begin_write()
+        uow.settings.set("lockout_threshold", "7")
+        assert uow.settings.get().lockout_threshold == 7  # its own change, from the database
+        assert uow.statuses.get("NEW").name != "Renamed"
+        assert uow.customers.by_number("ACME").name == "Acme Airline"
+        uow.rollback()
+        assert uow.settings.get().lockout_threshold == 5
+    with engine.begin() as conn:  # takes the version the rolled-back change had
+        conn.execute(text("UPDATE call_statuses SET name = 'Renamed' WHERE code = 'NEW'"))
+        conn.execute(text("UPDATE customers SET name = 'Acme Airways' WHERE number = 'ACME'"))
+    with SqlUnitOfWork(factory, cache=cache) as uow:
+        assert uow.statuses.get("NEW").name == "Renamed"
+        assert uow.customers.by_number("ACME").name == "Acme Airways"
+        assert uow.settings.get().lockout_threshold == 5
