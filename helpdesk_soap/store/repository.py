@@ -18,6 +18,7 @@ from ..domain.errors import InvalidArgument
 from ..domain.settings import Settings
 from ..services.unit_of_work import Conflict
 from ..services.workflow import OverviewFilter
+from . import prepared
 from .models import (CHANGE_SEQUENCE, REFERENCE_VERSION, AssignmentRow, AttachmentRow, CallRow,
                      ChangeCounterRow, CustomerRow, EntryRow, LoginRow, OrganisationRow, PortalRow,
                      SessionRow, SettingRow, StatusRow, TimeRecordRow)
@@ -75,8 +76,10 @@ def forget_reference_version(session: Session) -> None:
 
 def _core(session: Session, statement, params):
     """Run a Core statement on the session's connection (and transaction), without the
-    ORM's per-execution bookkeeping, which a plain table statement does not need."""
-    return session.connection().execute(statement, params)
+    ORM's per-execution bookkeeping, which a plain table statement does not need. A
+    SELECT runs on the driver's cursor (prepared.py): its rows are plain tuples, read by
+    position."""
+    return prepared.execute(session.connection(), statement, params)
 
 
 #: The columns of ``select(_CALLS)``, in order. A Row's values are read by position or by
@@ -434,10 +437,12 @@ class CustomerRepository:
         return Customer(row.id, row.number, row.name) if row is not None else None
 
     def get(self, customer_id: int) -> Customer | None:
-        return self._customer(_core(self.session, _CUSTOMER_BY_ID, {"id": customer_id}).first())
+        row = _core(self.session, _CUSTOMER_BY_ID, {"id": customer_id}).first()
+        return Customer(*row) if row is not None else None  # id, number, name
 
     def by_number(self, number: str) -> Customer | None:
-        return self._customer(_core(self.session, _CUSTOMER_BY_NUMBER, {"number": number}).one_or_none())
+        row = _core(self.session, _CUSTOMER_BY_NUMBER, {"number": number}).one_or_none()
+        return Customer(*row) if row is not None else None
 
     def add(self, number: str, name: str) -> Customer:
         row = CustomerRow(number=number, name=name, created_at=datetime.now(UTC))
@@ -472,7 +477,10 @@ class StatusRepository:
 
     def get(self, code: str) -> Status | None:
         row = _core(self.session, _STATUS_BY_CODE, {"code": code}).first()
-        return self._status(row) if row is not None else None
+        if row is None:
+            return None
+        code, name, stage, result_visible, is_final = row
+        return Status(code, name, Stage(stage), result_visible, is_final)
 
     def list(self) -> list[Status]:
         return [self._status(r) for r in self.session.scalars(select(StatusRow).order_by(StatusRow.code))]
@@ -614,7 +622,7 @@ class SessionRepository:
 
     def get(self, token_hash: str) -> tuple[int, datetime] | None:
         row = _core(self.session, _SESSION_BY_HASH, {"hash": token_hash}).first()
-        return (row.login_id, row.expires_at) if row is not None else None
+        return (row[0], row[1]) if row is not None else None  # login_id, expires_at
 
     def renew(self, token_hash: str, expires_at: datetime) -> None:
         self.session.execute(update(SessionRow).where(SessionRow.token_hash == token_hash)
