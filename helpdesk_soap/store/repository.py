@@ -76,9 +76,9 @@ def forget_reference_version(session: Session) -> None:
 
 def _core(session: Session, statement, params):
     """Run a Core statement on the session's connection (and transaction), without the
-    ORM's per-execution bookkeeping, which a plain table statement does not need. A
-    SELECT runs on the driver's cursor (prepared.py): its rows are plain tuples, read by
-    position."""
+    ORM's per-execution bookkeeping, which a plain table statement does not need. It runs
+    on the driver's cursor (prepared.py): rows are plain tuples, read by position. Pass a
+    module-level statement: prepared.py keeps one compiled form per statement object."""
     return prepared.execute(session.connection(), statement, params)
 
 
@@ -359,10 +359,11 @@ _ENTRIES = (select(EntryRow.id, EntryRow.kind, EntryRow.visibility, EntryRow.con
                    EntryRow.author, EntryRow.text, EntryRow.path, EntryRow.created_at)
             .where(EntryRow.call_id == bindparam("call_id")).order_by(EntryRow.id))
 _ENTRIES_VISIBLE = _ENTRIES.where(EntryRow.visibility == bindparam("visibility"))
-_CUSTOMER_BY_ID = select(CustomerRow.id, CustomerRow.number, CustomerRow.name).where(
-    CustomerRow.id == bindparam("id"))
-_CUSTOMER_BY_NUMBER = select(CustomerRow.id, CustomerRow.number, CustomerRow.name).where(
-    CustomerRow.number == bindparam("number"))
+_CUSTOMERS = select(CustomerRow.id, CustomerRow.number, CustomerRow.name)  # Customer's fields, in order
+_CUSTOMER_BY_ID = _CUSTOMERS.where(CustomerRow.id == bindparam("id"))
+_CUSTOMER_BY_NUMBER = _CUSTOMERS.where(CustomerRow.number == bindparam("number"))
+_CUSTOMER_BY_MAIL_DOMAIN = _CUSTOMERS.where(CustomerRow.mail_domain == bindparam("domain"))
+_CUSTOMERS_BY_NUMBER = _CUSTOMERS.order_by(CustomerRow.number)
 
 _ATTACHMENT_COLUMNS = (AttachmentRow.id, AttachmentRow.call_id, AttachmentRow.file_name,
                        AttachmentRow.content_type, AttachmentRow.size, AttachmentRow.sha256,
@@ -433,38 +434,38 @@ class CustomerRepository:
         self.session = session
 
     @staticmethod
-    def _customer(row: CustomerRow | None) -> Customer | None:
-        return Customer(row.id, row.number, row.name) if row is not None else None
+    def _customer(row) -> Customer | None:
+        """A Customer from a row of _CUSTOMERS."""
+        return Customer(*row) if row is not None else None
 
     def get(self, customer_id: int) -> Customer | None:
-        row = _core(self.session, _CUSTOMER_BY_ID, {"id": customer_id}).first()
-        return Customer(*row) if row is not None else None  # id, number, name
+        return self._customer(_core(self.session, _CUSTOMER_BY_ID, {"id": customer_id}).first())
 
     def by_number(self, number: str) -> Customer | None:
-        row = _core(self.session, _CUSTOMER_BY_NUMBER, {"number": number}).one_or_none()
-        return Customer(*row) if row is not None else None
+        return self._customer(_core(self.session, _CUSTOMER_BY_NUMBER, {"number": number}).one_or_none())
 
     def add(self, number: str, name: str) -> Customer:
         row = CustomerRow(number=number, name=name, created_at=datetime.now(UTC))
         self.session.add(row)
         self.session.flush()
-        return self._customer(row)
+        return Customer(row.id, row.number, row.name)
 
     def list(self) -> list[Customer]:
-        return [self._customer(r) for r in
-                self.session.scalars(select(CustomerRow).order_by(CustomerRow.number))]
+        return [self._customer(r) for r in _core(self.session, _CUSTOMERS_BY_NUMBER, {})]
 
     def by_mail_domain(self, domain: str) -> Customer | None:
-        return self._customer(self.session.scalars(
-            select(CustomerRow).where(CustomerRow.mail_domain == domain.lower())).one_or_none())
+        return self._customer(_core(self.session, _CUSTOMER_BY_MAIL_DOMAIN,
+                                    {"domain": domain.lower()}).one_or_none())
 
     def set_mail_domain(self, customer_id: int, domain: str | None) -> None:
         self.session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
                              .values(mail_domain=domain))
 
 
-_STATUS_BY_CODE = select(StatusRow.code, StatusRow.name, StatusRow.stage, StatusRow.result_visible,
-                         StatusRow.is_final).where(StatusRow.code == bindparam("code"))
+_STATUSES = select(StatusRow.code, StatusRow.name, StatusRow.stage, StatusRow.result_visible,
+                   StatusRow.is_final)  # Status's fields, in order
+_STATUS_BY_CODE = _STATUSES.where(StatusRow.code == bindparam("code"))
+_STATUSES_BY_CODE = _STATUSES.order_by(StatusRow.code)
 
 
 class StatusRepository:
@@ -472,18 +473,17 @@ class StatusRepository:
         self.session = session
 
     @staticmethod
-    def _status(row: StatusRow) -> Status:
-        return Status(row.code, row.name, Stage(row.stage), row.result_visible, row.is_final)
-
-    def get(self, code: str) -> Status | None:
-        row = _core(self.session, _STATUS_BY_CODE, {"code": code}).first()
-        if row is None:
-            return None
+    def _status(row) -> Status:
+        """A Status from a row of _STATUSES."""
         code, name, stage, result_visible, is_final = row
         return Status(code, name, Stage(stage), result_visible, is_final)
 
+    def get(self, code: str) -> Status | None:
+        row = _core(self.session, _STATUS_BY_CODE, {"code": code}).first()
+        return self._status(row) if row is not None else None
+
     def list(self) -> list[Status]:
-        return [self._status(r) for r in self.session.scalars(select(StatusRow).order_by(StatusRow.code))]
+        return [self._status(r) for r in _core(self.session, _STATUSES_BY_CODE, {})]
 
     def add(self, status: Status) -> None:
         self.session.add(StatusRow(code=status.code, name=status.name, stage=status.stage.value,
