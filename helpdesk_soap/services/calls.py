@@ -46,6 +46,10 @@ class CallData:
     contacts: list[ContactView]
     #: Metadata only: contents travel one at a time, through GetAttachment.
     attachments: list[Attachment]
+    #: Kept with the history, contacts' entries and attachments for as long as the worker
+    #: keeps them (the call's version stays the same): an adapter may keep there what it
+    #: derives from those alone, such as their serialised form (``uow.call_content``).
+    derived: dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,13 +159,20 @@ def get_call_data(uow: UnitOfWork, principal: Principal, call_id: int,
         return (source.calls.entries(call.id, visibility=Visibility.PUBLIC),
                 source.attachments.for_call(call.id, visibility=Visibility.PUBLIC))
 
-    entries, attachments = uow.call_content(call, Visibility.PUBLIC, read)
-    history = [e for e in entries if e.kind is EntryKind.HISTORY]
-    contacts = [ContactView(e, contact_url(settings.web_base_url, e.path))
-                for e in entries if e.kind is EntryKind.CONTACT]
+    entries, attachments, derived = uow.call_content(call, Visibility.PUBLIC, read)
+    split = derived.get(_BY_KIND)
+    if split is None:
+        split = derived[_BY_KIND] = (tuple(e for e in entries if e.kind is EntryKind.HISTORY),
+                                     tuple(e for e in entries if e.kind is EntryKind.CONTACT))
+    history, contact_entries = split
+    contacts = [ContactView(e, contact_url(settings.web_base_url, e.path)) for e in contact_entries]
     customer = uow.customers.get(call.customer_id)
-    return CallData(call, status, customer.number, visible_result(call, status), history, contacts,
-                    list(attachments))
+    return CallData(call, status, customer.number, visible_result(call, status), list(history),
+                    contacts, list(attachments), derived)
+
+
+#: ``derived`` key: a call's entries as (history, contacts).
+_BY_KIND = "services.calls:by-kind"
 
 
 def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int, accepted: bool,

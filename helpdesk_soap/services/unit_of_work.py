@@ -47,9 +47,11 @@ class UnitOfWork(Protocol):
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...
 
-    def call_content(self, call: Any, visibility: Any, read: Callable[[], T]) -> T:
-        """``read()``: the call's entries and attachments of this visibility, or the same
-        as the store may keep them for the call's current version."""
+    def call_content(self, call: Any, visibility: Any, read: Callable[[], tuple]) -> tuple:
+        """``(entries, attachments, derived)``: what ``read()`` returns (the call's entries
+        and attachments of this visibility), or the same as the store may keep them for
+        the call's current version. ``derived`` is a dict that lives as long as that copy:
+        what is computed from the entries and attachments alone may be kept there."""
 
     def begin_write(self) -> None:
         """Declare that this unit of work will write (lets SQLite take its write lock up front)."""

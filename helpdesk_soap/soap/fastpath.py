@@ -40,6 +40,7 @@ from spyne.protocol.xml import SchemaValidationError
 from ..domain.text import xml_safe
 from .decode import Reader, Unsupported, compile_reader
 from .faults import HelpdeskFault, InternalError, _from_spyne, write_fault
+from .types import Rendered
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +114,20 @@ def compile_writer(cls, proto, namespace: str, name: str) -> Writer:
         item = compile_writer(item_cls, proto, namespace, item_cls.Attributes.sub_name or item_name)
 
         def write_array(out, value):
+            rendered = type(value) is Rendered
+            if rendered and value.written is not None and value.written[0] is write_array:
+                out.append(value.written[1])
+                return
             if not value:
                 out.append(empty_tag)
                 return
+            start = len(out)
             out.append(open_tag)
             for entry in value:
                 item(out, entry)
             out.append(close_tag)
+            if rendered:
+                value.written = (write_array, "".join(out[start:]))
         return write_array
     if issubclass(cls, ComplexModelBase):
         members = []

@@ -7,8 +7,8 @@ from spyne import Boolean, DateTime, Integer32, Integer64, Unicode
 from ..domain import model as dm
 from ..services.staff import CallPage, StaffCallView
 from .types import (CALL_ADDED, CALL_CORE, AssignmentState, Category, ContactType, EntryKind, Model,
-                    Priority, SolutionState, Stage, Visibility, _list, added_fields, core_fields, opt,
-                    req)
+                    Priority, SolutionState, Stage, Visibility, _list, added_fields, attachment_info,
+                    core_fields, opt, req)
 
 
 class CallSummary(Model):
@@ -103,7 +103,7 @@ def staff_call(view: StaffCallView) -> StaffCallData:
     c = view.call
     return StaffCallData(
         **{**core_fields(c, view.status, view.customer_number, c.result), "ChangedAt": c.updated_at},
-        **added_fields(c, view.attachments),
+        **added_fields(c, [attachment_info(a) for a in view.attachments]),
         TimeRecords=[TimeRecord(Technician=r.technician, Minutes=r.minutes, Note=r.note,
                                 CreatedAt=r.created_at) for r in view.time_records],
         MinutesSpent=sum(r.minutes for r in view.time_records), UnreadReply=view.unread,

@@ -293,6 +293,23 @@ class SolutionAcceptanceResult(Model):
     ]
 
 
+class Rendered(list):
+    """A list of wire values made from content that does not change (a call's entries at
+    one version, kept in store/cache.py), which keeps the text the fast path wrote for it.
+
+    The next answer that carries the same list copies that text instead of writing the
+    values again. The text is kept with the writer that wrote it, and only that writer
+    takes it back; a list that Spyne writes is written as any list. Nobody may change the
+    list or its values once it is made."""
+
+    __slots__ = ("written",)
+
+    def __init__(self, values=()):
+        super().__init__(values)
+        #: (the writer, the text it wrote), set by the fast path (fastpath.py).
+        self.written: tuple[object, str] | None = None
+
+
 # -- conversion ------------------------------------------------------------------------
 
 def new(cls, **values):
@@ -356,10 +373,9 @@ def core_fields(call: dm.Call, status: dm.Status, customer_number: str,
         CreatedAt=call.created_at, ChangedAt=call.changed_at)
 
 
-def added_fields(call: dm.Call, attachments: list[Attachment]) -> dict:
+def added_fields(call: dm.Call, attachments: list[AttachmentInfo]) -> dict:
     return dict(AffectedDomain=call.affected_domain, Browser=call.browser, Hosting=call.hosting,
-                ResponsibleUser=call.responsible_user,
-                Attachments=[attachment_info(a) for a in attachments])
+                ResponsibleUser=call.responsible_user, Attachments=attachments)
 
 
 def attachment_info(a: Attachment) -> AttachmentInfo:
@@ -404,15 +420,32 @@ def status_definition(s: dm.Status) -> StatusDefinition:
 
 
 def call_data(data: CallData) -> CallDataResult:
-    return new(
-        CallDataResult, **core_fields(data.call, data.status, data.customer_number, data.result),
-        **added_fields(data.call, data.attachments),
-        HistoryEntries=[new(HistoryEntry, EntryId=e.id, CreatedAt=e.created_at, Author=e.author,
-                                     Text=e.text) for e in data.history],
-        ContactEntries=[new(ContactEntry, EntryId=v.entry.id, CreatedAt=v.entry.created_at,
-                                     Author=v.entry.author,
-                                     ContactType=(v.entry.contact_type or dm.ContactType.NOTE).value,
-                                     Text=v.entry.text, Url=v.url) for v in data.contacts])
+    """The answer to GetCallData. The lists of entries and attachments are kept with the
+    call's content (``data.derived``) as ``Rendered`` lists: while the call's version stays
+    the same, a poll reuses them, and the fast path the text it wrote for them."""
+    kept = data.derived
+    history = kept.get(_HISTORY)
+    if history is None:
+        history = kept[_HISTORY] = Rendered(
+            new(HistoryEntry, EntryId=e.id, CreatedAt=e.created_at, Author=e.author, Text=e.text)
+            for e in data.history)
+    urls = tuple(v.url for v in data.contacts)  # they follow the settings, not the call
+    contacts = kept.get(_CONTACTS)
+    if contacts is None or contacts[0] != urls:
+        contacts = kept[_CONTACTS] = (urls, Rendered(
+            new(ContactEntry, EntryId=v.entry.id, CreatedAt=v.entry.created_at, Author=v.entry.author,
+                ContactType=(v.entry.contact_type or dm.ContactType.NOTE).value, Text=v.entry.text,
+                Url=v.url) for v in data.contacts))
+    attachments = kept.get(_ATTACHMENTS)
+    if attachments is None:
+        attachments = kept[_ATTACHMENTS] = Rendered(attachment_info(a) for a in data.attachments)
+    return new(CallDataResult, **core_fields(data.call, data.status, data.customer_number, data.result),
+               **added_fields(data.call, attachments), HistoryEntries=history,
+               ContactEntries=contacts[1])
+
+
+#: ``CallData.derived`` keys.
+_HISTORY, _CONTACTS, _ATTACHMENTS = "soap:history", "soap:contacts", "soap:attachments"
 
 
 def session_info(principal: dm.Principal, grant) -> SessionInfo:

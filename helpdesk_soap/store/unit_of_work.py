@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
 from .engine import begin_writing
-from .cache import CachedCustomers, CachedSettings, CachedStatuses, CallContentCache, Content, ReferenceCache
+from .cache import (CachedCustomers, CachedSettings, CachedStatuses, CallContentCache, Content, Kept,
+                    ReferenceCache, fresh)
 from .files import FileStore
 from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
@@ -74,12 +75,12 @@ class SqlUnitOfWork:
         self._reference_changed = True
         forget_reference_version(self.session)
 
-    def call_content(self, call, visibility, read: Callable[[], Content]) -> Content:
+    def call_content(self, call, visibility, read: Callable[[], Content]) -> Kept:
         """The call's entries and attachments of this visibility, as ``read`` reads them,
         or the worker's copy of them at the call's version (store/cache.py). A unit of
         work that writes reads them itself: what it sees may not be committed."""
         if self._contents is None or self._writing:
-            return read()
+            return fresh(read())
         return self._contents.get(call, visibility, read)
 
     def begin_write(self) -> None:

@@ -74,6 +74,37 @@ def test_get_call_data_is_identical(apps, call_id):
     assert b"<tns:FileName>plan _1_.pdf</tns:FileName>" in body
 
 
+def test_a_poll_copies_the_entries_it_wrote_until_the_call_changes(apps, call_id, uow_factory,
+                                                                   monkeypatch):
+    """The lists of entries and attachments are written once per call version (the text is
+    kept with the worker's copy of the call's content), and the answer stays Spyne's."""
+    from helpdesk_soap.soap import fastpath
+
+    escaped = []
+    real_escape = fastpath.escape
+    monkeypatch.setattr(fastpath, "escape", lambda text: escaped.append(text) or real_escape(text))
+    get = envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>")
+
+    _, first = both(apps, get)
+    assert any(text.startswith("note 0") for text in escaped)
+    escaped.clear()
+    _, again = both(apps, get)
+    assert again == first and b"note 0 &lt;b&gt;" in again
+    assert not any(text.startswith("note 0") or text == "plan _1_.pdf" for text in escaped)
+
+    with uow_factory() as uow:  # a new version: written again, with the new entry
+        staff.add_entry(uow, call_id, EntryKind.HISTORY, "one more", author="tech")
+    escaped.clear()
+    _, changed = both(apps, get)
+    assert b"<tns:Text>one more</tns:Text>" in changed
+    assert any(text.startswith("note 0") for text in escaped)
+
+    with uow_factory() as uow:  # the contacts' links follow the settings, not the call
+        admin.set_setting(uow, "web_base_url", "https://elsewhere.example/")
+    _, moved = both(apps, get)
+    assert b"https://elsewhere.example/c/1" in moved and b"https://helpdesk.example/" not in moved
+
+
 @pytest.mark.parametrize("operation, inner", [
     ("GetCallData", "<h:CallId>424242</h:CallId>"),
     ("GetCallData", "<h:CallId>abc</h:CallId>"),

@@ -154,7 +154,19 @@ def test_call_content_is_kept_per_version():
 
 def test_call_content_weighs_its_text_and_its_items():
     content = (tuple(entries(3)), ())
-    assert weight(content) == 4 * ITEM_BYTES + sum(len(e.text) for e in content[0])
+    # The text twice: as read, and in the answer derived from it.
+    assert weight(content) == 4 * ITEM_BYTES + 2 * sum(len(e.text) for e in content[0])
+
+
+def test_what_is_derived_from_a_call_content_lives_as_long_as_that_copy():
+    cache = CallContentCache(1 << 20)
+    load = lambda: (entries(2), [])  # noqa: E731
+    first = cache.get(a_call(version=1), Visibility.PUBLIC, load)
+    first.derived["answer"] = "text"
+    assert cache.get(a_call(version=1), Visibility.PUBLIC, load).derived == {"answer": "text"}
+    assert cache.get(a_call(version=1), None, load).derived == {}  # another visibility
+    assert cache.get(a_call(version=2), Visibility.PUBLIC, load).derived == {}  # a new version
+    assert cache.get(a_call(version=1), Visibility.PUBLIC, load).derived == {}  # replaced
 
 
 def test_call_content_is_bounded_by_weight_least_recently_used_first():
