@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..services.unit_of_work import Conflict
 from .models import LoginTokenRow, MailMessageRow, OutboxRow
+from .session import StoreSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class TokenRecord:
 
 
 class MailRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     def known(self, message_id: str) -> bool:
@@ -110,7 +110,7 @@ class MailRepository:
 
 
 class TokenRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     def add(self, token_hash: str, purpose: str, email: str, created_by: str, now: datetime,

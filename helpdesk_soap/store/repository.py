@@ -9,7 +9,6 @@ import base64
 
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, union, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..domain.attachments import Attachment, TimeRecord
 from ..domain.model import (AssignmentState, Call, Category, ContactType, Customer, Entry, EntryKind,
@@ -22,6 +21,7 @@ from . import prepared
 from .models import (CHANGE_SEQUENCE, REFERENCE_VERSION, AssignmentRow, AttachmentRow, CallRow,
                      ChangeCounterRow, CustomerRow, EntryRow, LoginRow, OrganisationRow, PortalRow,
                      SessionRow, SettingRow, StatusRow, TimeRecordRow)
+from .session import StoreSession
 
 # Columns copied one-to-one between Call and CallRow. The change sequence and the staff's
 # unread flag are written only by their own statements.
@@ -58,7 +58,7 @@ _REFERENCE_VERSION = select(_COUNTER.c.value).where(_COUNTER.c.id == REFERENCE_V
 _VERSION_SEEN = "helpdesk_reference_version"
 
 
-def reference_version(session: Session) -> int:
+def reference_version(session: StoreSession) -> int:
     """The version of the settings and statuses (ChangeCounterRow) as this unit of work
     first saw it: authentication reads it in the login's query, so a request mostly needs
     no query of its own. A request therefore works with the reference data as of its
@@ -69,12 +69,12 @@ def reference_version(session: Session) -> int:
     return seen
 
 
-def forget_reference_version(session: Session) -> None:
+def forget_reference_version(session: StoreSession) -> None:
     """After this unit of work changed the settings or statuses: read the version again."""
     session.info.pop(_VERSION_SEEN, None)
 
 
-def _core(session: Session, statement, params):
+def _core(session: StoreSession, statement, params):
     """Run a Core statement on the session's connection (and transaction), without the
     ORM's per-execution bookkeeping, which a plain table statement does not need. It runs
     on the driver's cursor (prepared.py): rows are plain tuples, read by position. Pass a
@@ -154,7 +154,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 class CallRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
         #: Set by the unit of work for a writing transaction: calls read are locked
         #: (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write lock covers the whole file),
@@ -375,7 +375,7 @@ _ATTACHMENTS_VISIBLE = _ATTACHMENTS.where(AttachmentRow.visibility == bindparam(
 
 
 class AttachmentRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     @staticmethod
@@ -410,7 +410,7 @@ class AttachmentRepository:
 
 
 class TimeRecordRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     def add(self, call_id: int, login_id: int, minutes: int, note: str, author: str,
@@ -430,7 +430,7 @@ class TimeRecordRepository:
 
 
 class CustomerRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     @staticmethod
@@ -469,7 +469,7 @@ _STATUSES_BY_CODE = _STATUSES.order_by(StatusRow.code)
 
 
 class StatusRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     @staticmethod
@@ -522,7 +522,7 @@ _PORTAL_HINTS = "helpdesk_portal_off"
 
 
 class LoginRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     def _record(self, row) -> LoginRecord | None:
@@ -612,7 +612,7 @@ _SESSION_BY_HASH = select(SessionRow.login_id, SessionRow.expires_at).where(
 
 
 class SessionRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     def add(self, token_hash: str, login_id: int, now: datetime, expires_at: datetime) -> None:
@@ -642,7 +642,7 @@ class SessionRepository:
 
 
 class OrganisationRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     def by_name(self, name: str) -> int | None:
@@ -664,7 +664,7 @@ class OrganisationRepository:
 
 
 class PortalRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     def inactive_for(self, customer_id: int, organisation_id: int | None) -> bool:
@@ -706,7 +706,7 @@ class AssignmentRecord:
 
 
 class AssignmentRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     def for_call(self, call_id: int) -> list[AssignmentRecord]:
@@ -744,7 +744,7 @@ _SETTINGS = select(SettingRow.key, SettingRow.value).order_by(SettingRow.key)
 
 
 class SettingsRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: StoreSession):
         self.session = session
 
     #: The rows last read and what they parse to: parsing is the dear part, and the

@@ -1,4 +1,4 @@
-"""The SQLAlchemy unit of work: one session, rolled back unless committed."""
+"""The SQLAlchemy unit of work: one store session (session.py), rolled back unless committed."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from .engine import begin_writing
 from .cache import (CachedCustomers, CachedSettings, CachedStatuses, CallContentCache, Content, Kept,
                     ReferenceCache, fresh)
 from .files import FileStore
+from .session import StoreSession
 from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
@@ -28,12 +29,12 @@ class SqlUnitOfWork:
         self.files = files
         self._cache = cache
         self._contents = contents
-        self.session: Session | None = None
+        self.session: StoreSession | None = None
         self._writing = False
         self._writer_lock = None
 
     def __enter__(self) -> SqlUnitOfWork:
-        self.session = session = self._factory()
+        self.session = session = StoreSession(self._factory)
         self.calls = CallRepository(session)
         self.customers = CustomerRepository(session)
         self.statuses = StatusRepository(session)
