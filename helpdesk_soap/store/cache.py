@@ -12,8 +12,14 @@ Customers are kept one by one as requests look them up (by id or by number),
 up to ``MAX_CUSTOMERS``; a number that names no customer is not kept, so
 unknown numbers cannot fill the cache.
 
-Nothing that decides who may do what is cached here: logins, sessions,
-passwords and portals are read from the database on every request.
+Logins are kept the same way, by the identifier a request named them with (or
+their id, for a session's), under the reference version and an account version
+that triggers bump on every change to the logins or the portals (migration
+0007): a password change, a lockout, a deactivation or a portal switched off
+shows at once, in every worker. A request reads both versions in one query
+(repository.versions), where it read the login before. Sessions are not kept:
+every request reads its session, so a logout or an expiry shows at once. A
+password is verified against the stored hash as before (security.py).
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from ..domain.settings import Settings
 
 #: Customers a worker keeps at most; past that it starts again from none.
 MAX_CUSTOMERS = 10_000
+#: Logins a worker keeps at most; past that it starts again from none.
+MAX_LOGINS = 10_000
 
 
 class ReferenceCache:
@@ -37,6 +45,8 @@ class ReferenceCache:
         self._statuses: dict[str, Status] | None = None
         self._customers: dict[int, Customer] = {}
         self._customer_numbers: dict[str, Customer] = {}
+        self._login_versions: tuple[int, int] | None = None
+        self._logins: dict = {}
 
     def _at(self, version: int) -> None:
         if version != self._version:
@@ -74,9 +84,24 @@ class ReferenceCache:
             self._customers[customer.id] = self._customer_numbers[customer.number] = customer
         return customer
 
+    def login(self, versions: tuple[int, int], key, load: Callable[[], object | None]):
+        """The login record kept under ``key`` at these (reference, account) versions, or
+        what ``load()`` reads (kept unless None: unknown names fill nothing)."""
+        if versions != self._login_versions:
+            self._login_versions, self._logins = versions, {}
+        found = self._logins.get(key)
+        if found is None:
+            found = load()
+            if found is not None:
+                if len(self._logins) >= MAX_LOGINS:
+                    self._logins = {}
+                self._logins[key] = found
+        return found
+
     def clear(self) -> None:
         self._version = self._settings = self._statuses = None
         self._customers, self._customer_numbers = {}, {}
+        self._login_versions, self._logins = None, {}
 
 
 class _Cached:
@@ -155,6 +180,41 @@ class CachedCustomers(_Cached):
 
     def list(self) -> list[Customer]:
         return self._inner.list()
+
+
+class CachedLogins:
+    """The login repository; authentication's look-ups (by identifier, by session) read
+    the login through the cache, as long as this unit of work has written nothing and is
+    in its first transaction (``bypass``). Everything else goes to the repository."""
+
+    def __init__(self, inner, cache: ReferenceCache, versions: Callable[[], tuple[int, int]],
+                 bypass: Callable[[], bool]):
+        self._inner, self._cache = inner, cache
+        self._versions, self._bypass = versions, bypass
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def by_identifier(self, identifier: str):
+        if self._bypass():
+            return self._inner.by_identifier(identifier)
+        return self._kept(("identifier", identifier), lambda: self._inner.by_identifier(identifier))
+
+    def by_session(self, token_hash: str):
+        if self._bypass():
+            return self._inner.by_session(token_hash)
+        found = self._inner.session_of(token_hash)
+        if found is None:
+            return None
+        login_id, expires_at = found
+        record = self._kept(("id", login_id), lambda: self._inner.by_id(login_id))
+        return (record, expires_at) if record is not None else None
+
+    def _kept(self, key, load):
+        record = self._cache.login(self._versions(), key, load)
+        if record is not None:
+            self._inner.remember(record)
+        return record
 
 
 #: A call's entries and attachments of one visibility, as a reader returns them.

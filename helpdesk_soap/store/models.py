@@ -201,6 +201,9 @@ class ChangeCounterRow(Base):
     Row 2 (REFERENCE_VERSION): bumped by triggers (migrations 0005, 0006)
     whenever the settings, the call statuses or the customers change, whoever
     changes them; workers key their cache of these on it (store/cache.py).
+
+    Row 3 (ACCOUNT_VERSION): the same for the logins and the portals (migration
+    0007); workers key their cache of logins on it and the reference version.
     """
 
     __tablename__ = "change_counter"
@@ -211,6 +214,7 @@ class ChangeCounterRow(Base):
 
 CHANGE_SEQUENCE = 1
 REFERENCE_VERSION = 2
+ACCOUNT_VERSION = 3
 
 
 class AttachmentRow(Base):

@@ -18,7 +18,7 @@ from ..domain.settings import Settings
 from ..services.unit_of_work import Conflict
 from ..services.workflow import OverviewFilter
 from . import prepared
-from .models import (CHANGE_SEQUENCE, REFERENCE_VERSION, AssignmentRow, AttachmentRow, CallRow,
+from .models import (ACCOUNT_VERSION, CHANGE_SEQUENCE, REFERENCE_VERSION, AssignmentRow, AttachmentRow, CallRow,
                      ChangeCounterRow, CustomerRow, EntryRow, LoginRow, OrganisationRow, PortalRow,
                      SessionRow, SettingRow, StatusRow, TimeRecordRow)
 from .session import StoreSession
@@ -72,6 +72,25 @@ def reference_version(session: StoreSession) -> int:
 def forget_reference_version(session: StoreSession) -> None:
     """After this unit of work changed the settings or statuses: read the version again."""
     session.info.pop(_VERSION_SEEN, None)
+    session.info.pop(_ACCOUNTS_SEEN, None)
+
+
+#: The logins and portals' version (migration 0007), read with the reference version.
+_ACCOUNT_VERSION = select(_COUNTER.c.value).where(_COUNTER.c.id == ACCOUNT_VERSION)
+_VERSIONS = select(_REFERENCE_VERSION.scalar_subquery(), _ACCOUNT_VERSION.scalar_subquery())
+_ACCOUNTS_SEEN = "helpdesk_account_version"
+
+
+def versions(session: StoreSession) -> tuple[int, int]:
+    """The reference and account versions as this unit of work first saw them (one query
+    for both): what a worker's copy of a login is kept under (store/cache.py)."""
+    info = session.info
+    reference, accounts = info.get(_VERSION_SEEN), info.get(_ACCOUNTS_SEEN)
+    if reference is None or accounts is None:
+        row = _core(session, _VERSIONS, {}).first()
+        reference = info.setdefault(_VERSION_SEEN, row[0])
+        accounts = info.setdefault(_ACCOUNTS_SEEN, row[1])
+    return reference, accounts
 
 
 def _core(session: StoreSession, statement, params):
@@ -498,6 +517,9 @@ class LoginRecord:
     active: bool
     locked_until: datetime | None
     email: str | None = None
+    #: Whether the login's customer's portal, or its organisation's, is switched off, as
+    #: read with the login (None: a login of no customer).
+    portal_off: bool | None = None
 
 
 #: Whether the login's customer's portal, or its organisation's, is switched off: read in
@@ -519,6 +541,10 @@ _LOGIN_BY_SESSION = (_LOGINS.add_columns(SessionRow.expires_at)
                      .join(SessionRow, SessionRow.login_id == LoginRow.id)
                      .where(SessionRow.token_hash == bindparam("hash")))
 _PORTAL_HINTS = "helpdesk_portal_off"
+_SESSION_AND_VERSIONS = select(SessionRow.login_id, SessionRow.expires_at,
+                               _REFERENCE_VERSION.scalar_subquery(),
+                               _ACCOUNT_VERSION.scalar_subquery()).where(
+    SessionRow.token_hash == bindparam("hash"))
 
 
 class LoginRepository:
@@ -538,11 +564,20 @@ class LoginRepository:
             visible = frozenset(self.session.scalars(
                 select(CustomerRow.id).where(CustomerRow.organisation_id == org))) if org else \
                 frozenset({customer_id})
-            info.setdefault(_PORTAL_HINTS, {})[(customer_id, org)] = bool(portal_off)
+            portal_off = bool(portal_off)
+            info.setdefault(_PORTAL_HINTS, {})[(customer_id, org)] = portal_off
         else:
-            org = None
+            org = portal_off = None
         principal = Principal(login_id, name, customer_id, can_set_service_level, Role(role), visible, org)
-        return LoginRecord(principal, password_hash, active, locked_until, email)
+        return LoginRecord(principal, password_hash, active, locked_until, email, portal_off)
+
+    def remember(self, record: LoginRecord) -> None:
+        """Note what ``record`` says of the portals, as if this unit of work had read it
+        (PortalRepository.inactive_for); for a record kept from an earlier request."""
+        if record.portal_off is not None:
+            p = record.principal
+            self.session.info.setdefault(_PORTAL_HINTS, {})[(p.customer_id, p.organisation_id)] = \
+                record.portal_off
 
     def by_name(self, name: str) -> LoginRecord | None:
         return self._record(_core(self.session, _LOGIN_BY_NAME, {"name": name}).one_or_none())
@@ -565,6 +600,16 @@ class LoginRepository:
 
     def by_id(self, login_id: int) -> LoginRecord | None:
         return self._record(_core(self.session, _LOGIN_BY_ID, {"id": login_id}).one_or_none())
+
+    def session_of(self, token_hash: str) -> tuple[int, datetime] | None:
+        """The login id and expiry of a session token, without the login; the versions
+        (``versions``) are read in the same query."""
+        row = _core(self.session, _SESSION_AND_VERSIONS, {"hash": token_hash}).first()
+        if row is None:
+            return None
+        self.session.info.setdefault(_VERSION_SEEN, row[2])
+        self.session.info.setdefault(_ACCOUNTS_SEEN, row[3])
+        return row[0], row[1]
 
     def by_session(self, token_hash: str) -> tuple[LoginRecord, datetime] | None:
         """The login a session token belongs to, and when the session expires: one query."""

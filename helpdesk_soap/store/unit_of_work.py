@@ -10,15 +10,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..domain.errors import StoreUnavailable
 from ..services.unit_of_work import Conflict
 from .engine import begin_writing
-from .cache import (CachedCustomers, CachedSettings, CachedStatuses, CallContentCache, Content, Kept,
-                    ReferenceCache, fresh)
+from .cache import (CachedCustomers, CachedLogins, CachedSettings, CachedStatuses, CallContentCache,
+                    Content, Kept, ReferenceCache, fresh)
 from .files import FileStore
 from .session import StoreSession
 from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
                          SettingsRepository, StatusRepository, TimeRecordRepository,
-                         forget_reference_version, reference_version)
+                         forget_reference_version, reference_version, versions)
 
 
 class SqlUnitOfWork:
@@ -30,7 +30,7 @@ class SqlUnitOfWork:
         self._cache = cache
         self._contents = contents
         self.session: StoreSession | None = None
-        self._writing = False
+        self._writing = self._ended = False
         self._writer_lock = None
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -56,7 +56,9 @@ class SqlUnitOfWork:
             self.settings = CachedSettings(self.settings, *args)
             self.statuses = CachedStatuses(self.statuses, *args)
             self.customers = CachedCustomers(self.customers, *args)
-        self._writing = False
+            self.logins = CachedLogins(self.logins, self._cache, lambda: versions(session),
+                                       lambda: self._writing or self._ended)
+        self._writing = self._ended = False
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -116,6 +118,7 @@ class SqlUnitOfWork:
         if self._reference_changed and self.session is not None:
             forget_reference_version(self.session)  # whatever was read of it in that transaction
         self._writing = self.calls.lock_reads = self._reference_changed = False
+        self._ended = True  # a transaction ended: what was read before may have changed since
         if self._writer_lock is not None:
             self._writer_lock.release()
             self._writer_lock = None

@@ -1,9 +1,10 @@
 """What the gateway remembers between requests, and when a change gets through.
 
 Credentials: a cached verification never outlives a password change, in any
-worker. Portals and sessions: read on every request. Settings, statuses and
-customers: cached per worker under the reference version that triggers keep,
-so any change shows at once.
+worker. Logins (with their portals): cached per worker under the reference and
+account versions that triggers keep. Sessions: read on every request. Settings,
+statuses and customers: cached per worker under the reference version. Any
+change shows at once, whoever makes it.
 """
 
 from __future__ import annotations
@@ -336,3 +337,90 @@ def test_reference_data_read_after_an_uncommitted_change_is_never_kept(engine, s
         assert uow.statuses.get("NEW").name == "Renamed"
         assert uow.customers.by_number("ACME").name == "Acme Airways"
         assert uow.settings.get().lockout_threshold == 5
+
+
+def session_envelope(operation: str, inner: str, token: str) -> bytes:
+    header = f"<soap:Header><h:Session><h:Token>{token}</h:Token></h:Session></soap:Header>"
+    return envelope(operation, inner, user=None).replace(b"<soap:Body>", header.encode() + b"<soap:Body>")
+
+
+def log_in(app) -> str:
+    import re
+
+    status, _, body = call(app, body=envelope("Login", "<h:LoginName>acme-tts</h:LoginName>"
+                                              "<h:Password>acme-password</h:Password>", user=None))
+    assert status == "200 OK", body
+    return re.search(rb"<tns:Token>([^<]+)<", body).group(1).decode()
+
+
+@pytest.fixture
+def other_worker(engine, seeded, database_url):
+    """A second gateway on the same store: another worker, with caches of its own."""
+    gateway = create_app(Config(database_url=database_url))
+    yield gateway
+    gateway.close()
+
+
+def test_a_request_reads_no_login_while_logins_and_portals_are_unchanged(app, engine):
+    """The reference and account versions come in one query in the login's place."""
+    get = envelope("GetCallData", f"<h:CallId>{create_call(app)}</h:CallId>")
+    _, statements = statements_of(engine, app, get)
+    assert not [s for s in statements if "FROM logins" in s or "FROM portals" in s]
+    assert len([s for s in statements if "change_counter" in s]) == 1
+    token = log_in(app)
+    session_get = session_envelope("GetCallData", f"<h:CallId>{create_call(app)}</h:CallId>", token)
+    assert call(app, body=session_get)[0] == "200 OK"  # keeps the login by its id
+    _, statements = statements_of(engine, app, session_get)
+    assert [s for s in statements if "FROM sessions" in s]  # the session: every time
+    assert not [s for s in statements if "FROM logins" in s or "FROM portals" in s]
+
+
+def test_a_login_changed_by_plain_sql_counts_at_once_in_every_worker(app, other_worker, engine):
+    from sqlalchemy import text
+
+    assert code_of(app) == code_of(other_worker) == "Client.CallNotFound"  # both keep the login
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE logins SET active = false WHERE name = 'acme-tts'"))
+    assert code_of(app) == code_of(other_worker) == "Client.AuthenticationFailed"
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE logins SET active = true WHERE name = 'acme-tts'"))
+    assert code_of(app) == "Client.CallNotFound"
+
+
+def test_a_lockout_in_one_worker_counts_in_another_at_once(app, other_worker):
+    assert code_of(app) == "Client.CallNotFound"  # kept by the first worker
+    for _ in range(5):  # the default lockout threshold
+        assert code_of(other_worker, password="wrong") == "Client.AuthenticationFailed"
+    assert code_of(app) == "Client.AuthenticationFailed"  # locked: the right password too
+
+
+def test_a_session_ended_in_one_worker_ends_in_another_at_once(app, other_worker, engine):
+    token = log_in(app)
+    get = session_envelope("GetCallData", GET, token)
+    assert fault_of(call(app, body=get)[2])[0] == "Client.CallNotFound"  # the login is kept
+    assert call(other_worker, body=session_envelope("Logout", "", token))[0] == "200 OK"
+    assert fault_of(call(app, body=get)[2])[0] == "Client.SessionExpired"
+
+
+def test_a_role_or_organisation_change_shows_in_the_kept_login(app, engine, uow_factory):
+    """What authentication decides from the login beyond the password: its role (the
+    customer endpoint refuses staff), its customer and organisation (what it may see)."""
+    from sqlalchemy import text
+
+    assert code_of(app) == "Client.CallNotFound"
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE logins SET role = 'Staff' WHERE name = 'acme-tts'"))
+    assert code_of(app) == "Client.AccessDenied"
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE logins SET role = 'Integration' WHERE name = 'acme-tts'"))
+    call_id = create_call(app)
+    other = envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>", user="globex-tts",
+                     password="globex-password")
+    assert fault_of(call(app, body=other)[2])[0] == "Client.CallNotFound"  # globex's login is kept
+    with uow_factory() as uow:  # GLOBEX joins ACME's organisation: it now sees ACME's calls
+        admin.add_organisation(uow, "Airlines")
+    with uow_factory() as uow:
+        admin.set_customer_organisation(uow, "ACME", "Airlines")
+    with uow_factory() as uow:
+        admin.set_customer_organisation(uow, "GLOBEX", "Airlines")
+    assert call(app, body=other)[0] == "200 OK"

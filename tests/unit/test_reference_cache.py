@@ -184,3 +184,28 @@ def test_call_content_is_bounded_by_weight_least_recently_used_first():
     assert cache.get(a_call(4), None, load(200))[0]  # heavier than the whole cache: not kept
     assert len(cache.get(a_call(4), None, load(0))[0]) == 0
     assert cache._bytes <= cache.max_bytes
+
+
+def test_logins_are_kept_per_versions_and_bounded(monkeypatch):
+    monkeypatch.setattr(cache_module, "MAX_LOGINS", 2)
+    cache = ReferenceCache()
+    reads = []
+
+    def load(value):
+        def read():
+            reads.append(value)
+            return value
+        return read
+
+    assert cache.login((1, 1), "a", load("A")) == "A"
+    assert cache.login((1, 1), "a", load("A2")) == "A"  # kept
+    assert cache.login((1, 2), "a", load("A3")) == "A3"  # the accounts moved
+    assert cache.login((2, 2), "a", load("A4")) == "A4"  # the reference data moved
+    assert cache.login((2, 2), "nobody", load(None)) is None
+    assert cache.login((2, 2), "nobody", load(None)) is None  # unknown: never kept
+    cache.login((2, 2), "b", load("B"))
+    cache.login((2, 2), "c", load("C"))  # the third: the cache starts again from none
+    assert cache.login((2, 2), "a", load("A5")) == "A5"
+    cache.clear()
+    assert cache.login((2, 2), "a", load("A6")) == "A6"
+    assert reads == ["A", "A3", "A4", None, None, "B", "C", "A5", "A6"]
