@@ -40,7 +40,7 @@ from spyne.protocol.xml import SchemaValidationError
 from ..domain.text import xml_safe
 from .decode import Reader, Unsupported, compile_reader
 from .faults import HelpdeskFault, InternalError, _from_spyne, write_fault
-from .types import Rendered
+from .types import WRITTEN
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 PREFIX = "soap11env"  # what Spyne's Soap11 writes
 _HEADER = f"{{{SOAP_ENV}}}Header"
 _HEADERS = [("Content-Type", "text/xml; charset=utf-8")]
+
+_UNMARKED = object()
 
 #: Appends the serialised element for one value to a list of text parts.
 Writer = Callable[[list, object], None]
@@ -114,20 +116,13 @@ def compile_writer(cls, proto, namespace: str, name: str) -> Writer:
         item = compile_writer(item_cls, proto, namespace, item_cls.Attributes.sub_name or item_name)
 
         def write_array(out, value):
-            rendered = type(value) is Rendered
-            if rendered and value.written is not None and value.written[0] is write_array:
-                out.append(value.written[1])
-                return
             if not value:
                 out.append(empty_tag)
                 return
-            start = len(out)
             out.append(open_tag)
             for entry in value:
                 item(out, entry)
             out.append(close_tag)
-            if rendered:
-                value.written = (write_array, "".join(out[start:]))
         return write_array
     if issubclass(cls, ComplexModelBase):
         members = []
@@ -230,10 +225,18 @@ class FastPath:
         out = [self._head]
         if op.result is not None and result is not None:
             out.append(f"<tns:{op.response_name}>")
-            try:
-                op.result(out, result)
-            except Unsupported:  # a value Spyne writes its own way: let it (never seen so far)
-                return self._respond("200 OK", self._spyne_envelope(op, result), start_response)
+            # A value marked keep_written (types.py): the text this writer wrote for it.
+            written = getattr(result, WRITTEN, _UNMARKED)
+            if written is not None and written is not _UNMARKED and written[0] is op.result:
+                out.append(written[1])
+            else:
+                start = len(out)
+                try:
+                    op.result(out, result)
+                except Unsupported:  # a value Spyne writes its own way: let it (never seen so far)
+                    return self._respond("200 OK", self._spyne_envelope(op, result), start_response)
+                if written is not _UNMARKED:
+                    setattr(result, WRITTEN, (op.result, "".join(out[start:])))
             out.append(f"</tns:{op.response_name}>")
         else:
             out.append(f"<tns:{op.response_name}/>")

@@ -12,6 +12,8 @@ generated stubs clean in Java, .NET, PHP and C:
 
 from __future__ import annotations
 
+import copy
+
 from spyne import Array, Boolean, ByteArray, ComplexModel, DateTime, Enum, Integer32, Integer64, Unicode
 
 from ..domain import model as dm
@@ -293,21 +295,17 @@ class SolutionAcceptanceResult(Model):
     ]
 
 
-class Rendered(list):
-    """A list of wire values made from content that does not change (a call's entries at
-    one version, kept in store/cache.py), which keeps the text the fast path wrote for it.
+#: The attribute on a wire value where the fast path keeps the text it wrote for it.
+WRITTEN = "_helpdesk_written"
 
-    The next answer that carries the same list copies that text instead of writing the
-    values again. The text is kept with the writer that wrote it, and only that writer
-    takes it back; a list that Spyne writes is written as any list. Nobody may change the
-    list or its values once it is made."""
 
-    __slots__ = ("written",)
-
-    def __init__(self, values=()):
-        super().__init__(values)
-        #: (the writer, the text it wrote), set by the fast path (fastpath.py).
-        self.written: tuple[object, str] | None = None
+def keep_written(value):
+    """Mark a wire value made from content that does not change (it is kept, and answered
+    again as it is): the fast path keeps the text it writes for it on it, and copies that
+    text whenever the same value is answered again (fastpath.py). Spyne's own writer
+    ignores the mark. Nobody may change the value once it is marked."""
+    setattr(value, WRITTEN, None)
+    return value
 
 
 # -- conversion ------------------------------------------------------------------------
@@ -420,32 +418,32 @@ def status_definition(s: dm.Status) -> StatusDefinition:
 
 
 def call_data(data: CallData) -> CallDataResult:
-    """The answer to GetCallData. The lists of entries and attachments are kept with the
-    call's content (``data.derived``) as ``Rendered`` lists: while the call's version stays
-    the same, a poll reuses them, and the fast path the text it wrote for them."""
-    kept = data.derived
-    history = kept.get(_HISTORY)
-    if history is None:
-        history = kept[_HISTORY] = Rendered(
-            new(HistoryEntry, EntryId=e.id, CreatedAt=e.created_at, Author=e.author, Text=e.text)
-            for e in data.history)
-    urls = tuple(v.url for v in data.contacts)  # they follow the settings, not the call
-    contacts = kept.get(_CONTACTS)
-    if contacts is None or contacts[0] != urls:
-        contacts = kept[_CONTACTS] = (urls, Rendered(
-            new(ContactEntry, EntryId=v.entry.id, CreatedAt=v.entry.created_at, Author=v.entry.author,
-                ContactType=(v.entry.contact_type or dm.ContactType.NOTE).value, Text=v.entry.text,
-                Url=v.url) for v in data.contacts))
-    attachments = kept.get(_ATTACHMENTS)
-    if attachments is None:
-        attachments = kept[_ATTACHMENTS] = Rendered(attachment_info(a) for a in data.attachments)
-    return new(CallDataResult, **core_fields(data.call, data.status, data.customer_number, data.result),
-               **added_fields(data.call, attachments), HistoryEntries=history,
-               ContactEntries=contacts[1])
+    """The answer to GetCallData. It is kept with the call's content (``data.derived``, kept
+    while the call's version stays the same), with what it was made from: while that is
+    all the same (the call row, its status, the customer's number, the visible result and
+    the contacts' links, which follow the settings), a poll answers the same wire value,
+    and the fast path copies the text it wrote for it (``keep_written``)."""
+    urls = tuple(v.url for v in data.contacts)
+    made_from = (data.call, data.status, data.customer_number, data.result, urls)
+    kept = data.derived.get(_ANSWER)
+    if kept is not None and kept[0] == made_from:
+        return kept[1]
+    answer = new(
+        CallDataResult, **core_fields(data.call, data.status, data.customer_number, data.result),
+        **added_fields(data.call, [attachment_info(a) for a in data.attachments]),
+        HistoryEntries=[new(HistoryEntry, EntryId=e.id, CreatedAt=e.created_at, Author=e.author,
+                            Text=e.text) for e in data.history],
+        ContactEntries=[new(ContactEntry, EntryId=v.entry.id, CreatedAt=v.entry.created_at,
+                            Author=v.entry.author,
+                            ContactType=(v.entry.contact_type or dm.ContactType.NOTE).value,
+                            Text=v.entry.text, Url=v.url) for v in data.contacts])
+    # A copy of the call: the request's own may still be changed by whoever holds it.
+    data.derived[_ANSWER] = ((copy.copy(data.call), *made_from[1:]), keep_written(answer))
+    return answer
 
 
-#: ``CallData.derived`` keys.
-_HISTORY, _CONTACTS, _ATTACHMENTS = "soap:history", "soap:contacts", "soap:attachments"
+#: ``CallData.derived`` key of the kept answer.
+_ANSWER = "soap:answer"
 
 
 def session_info(principal: dm.Principal, grant) -> SessionInfo:

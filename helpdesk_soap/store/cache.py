@@ -267,7 +267,7 @@ class CallContentCache:
                 self._kept.move_to_end(key)
                 return found[1]
         content = fresh(load())
-        size = weight(content)
+        size = weight(content, call.description or "")
         with self._lock:
             old = self._kept.pop(key, None)
             if old is not None:
@@ -280,15 +280,19 @@ class CallContentCache:
         return content
 
 
-#: What a kept call, entry or attachment takes beside its text, in bytes: the objects, the
-#: dates, the short strings, and the wire objects and answer text derived from them
-#: (measured with tracemalloc after GetCallData answered from them: 733, rounded up).
-ITEM_BYTES = 800
+#: What a kept entry or attachment takes beside its text, in bytes: the objects, the dates,
+#: the short strings, and its wire object and markup in the answer derived from it.
+#: CALL_BYTES: the same for the call (the kept answer's call fields, its wire object, the
+#: copy of the call it was made from). Measured with tracemalloc after GetCallData answered
+#: from a copy (712 and 10,600 bytes), rounded up.
+ITEM_BYTES = 750
+CALL_BYTES = 12_000
 
 
-def weight(content: Content) -> int:
-    """About the memory a call's kept content takes: its entries' text twice (once as read,
-    once in the answer derived from it; a character taken as a byte, as most are) and
-    ITEM_BYTES for each item."""
+def weight(content: Content, description: str = "") -> int:
+    """About the memory a call's kept content takes, with the answer derived from it: the
+    entries' text and the call's description twice (as read, and in the answer; a
+    character taken as a byte, as most are), and CALL_BYTES and ITEM_BYTES."""
     entries, attachments = content[:2]
-    return ITEM_BYTES * (1 + len(entries) + len(attachments)) + 2 * sum(len(e.text) for e in entries)
+    return (CALL_BYTES + 2 * len(description) + ITEM_BYTES * (len(entries) + len(attachments))
+            + 2 * sum(len(e.text) for e in entries))

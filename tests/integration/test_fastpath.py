@@ -74,10 +74,10 @@ def test_get_call_data_is_identical(apps, call_id):
     assert b"<tns:FileName>plan _1_.pdf</tns:FileName>" in body
 
 
-def test_a_poll_copies_the_entries_it_wrote_until_the_call_changes(apps, call_id, uow_factory,
-                                                                   monkeypatch):
-    """The lists of entries and attachments are written once per call version (the text is
-    kept with the worker's copy of the call's content), and the answer stays Spyne's."""
+def test_a_poll_copies_the_answer_it_wrote_until_the_call_or_its_reference_data_change(
+        apps, call_id, uow_factory, engine, monkeypatch):
+    """The answer is written once per call version and reference data (the text is kept
+    with the worker's copy of the call's content), and it stays Spyne's, byte for byte."""
     from helpdesk_soap.soap import fastpath
 
     escaped = []
@@ -103,6 +103,18 @@ def test_a_poll_copies_the_entries_it_wrote_until_the_call_changes(apps, call_id
         admin.set_setting(uow, "web_base_url", "https://elsewhere.example/")
     _, moved = both(apps, get)
     assert b"https://elsewhere.example/c/1" in moved and b"https://helpdesk.example/" not in moved
+
+    from sqlalchemy import text
+
+    status = re.search(rb"<tns:Status><tns:Code>([^<]+)<", moved).group(1).decode()
+    with engine.begin() as conn:  # the call's status renamed, by an administrator's SQL
+        conn.execute(text("UPDATE call_statuses SET name = 'Renamed <now>' WHERE code = :c"), {"c": status})
+    _, renamed = both(apps, get)
+    assert b"<tns:Name>Renamed &lt;now&gt;</tns:Name>" in renamed
+    with engine.begin() as conn:  # the call's row edited by plain SQL, its version left alone
+        conn.execute(text("UPDATE calls SET subject = 'Edited' WHERE id = :id"), {"id": call_id})
+    _, edited = both(apps, get)
+    assert b"<tns:Subject>Edited</tns:Subject>" in edited
 
 
 @pytest.mark.parametrize("operation, inner", [

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from helpdesk_soap.domain.model import Customer, Entry, EntryKind, Stage, Status, Visibility
 from helpdesk_soap.domain.settings import Settings
 from helpdesk_soap.store import cache as cache_module
-from helpdesk_soap.store.cache import ITEM_BYTES, CallContentCache, ReferenceCache, weight
+from helpdesk_soap.store.cache import CALL_BYTES, ITEM_BYTES, CallContentCache, ReferenceCache, weight
 
 
 def counting(value):
@@ -121,7 +121,7 @@ def test_customers_are_bounded_and_clear_drops_them(monkeypatch):
 
 
 def a_call(call_id=1, version=1, created_at=datetime(2026, 1, 1, tzinfo=UTC)):
-    return SimpleNamespace(id=call_id, version=version, created_at=created_at)
+    return SimpleNamespace(id=call_id, version=version, created_at=created_at, description="")
 
 
 def entries(n):
@@ -155,7 +155,8 @@ def test_call_content_is_kept_per_version():
 def test_call_content_weighs_its_text_and_its_items():
     content = (tuple(entries(3)), ())
     # The text twice: as read, and in the answer derived from it.
-    assert weight(content) == 4 * ITEM_BYTES + 2 * sum(len(e.text) for e in content[0])
+    assert weight(content) == CALL_BYTES + 3 * ITEM_BYTES + 2 * sum(len(e.text) for e in content[0])
+    assert weight(content, "x" * 100) == weight(content) + 200
 
 
 def test_what_is_derived_from_a_call_content_lives_as_long_as_that_copy():
