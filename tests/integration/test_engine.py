@@ -32,9 +32,18 @@ def test_sqlite_writers_queue_on_the_writer_lock_and_time_out(tmp_path):
     assert time.monotonic() - released < 0.05  # polled finely, not SQLite's 1-2-5-10 ms steps
     waiter.join()
     impatient = WriterLock(tmp_path / "db-writer.lock", timeout=0.1)
+    waiting = threading.active_count()
     with pytest.raises(OperationalError, match="locked"):
         impatient.acquire()
+    assert threading.active_count() == waiting + 1  # its waiter still queues for the lock
     second.release()
+    deadline = time.monotonic() + 5
+    while threading.active_count() > waiting and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threading.active_count() == waiting  # it got the lock, and let it go at once
+    other = WriterLock(tmp_path / "db-writer.lock", timeout=0.1)
+    other.acquire()  # free: nobody keeps it
+    other.release()
     impatient.acquire()
     impatient.release()
 
