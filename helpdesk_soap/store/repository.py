@@ -60,8 +60,8 @@ _VERSION_SEEN = "helpdesk_reference_version"
 
 def reference_version(session: StoreSession) -> int:
     """The version of the settings and statuses (ChangeCounterRow) as this unit of work
-    first saw it: authentication reads it in the login's query, so a request mostly needs
-    no query of its own. A request therefore works with the reference data as of its
+    first saw it: authentication reads it (with the account version, ``versions``, or in
+    the login's query), so a request mostly needs no query of its own. A request therefore works with the reference data as of its
     start, as if it had run just before any change made while it ran."""
     seen = session.info.get(_VERSION_SEEN)
     if seen is None:
@@ -87,10 +87,14 @@ def versions(session: StoreSession) -> tuple[int, int]:
     info = session.info
     reference, accounts = info.get(_VERSION_SEEN), info.get(_ACCOUNTS_SEEN)
     if reference is None or accounts is None:
-        row = _core(session, _VERSIONS, {}).first()
-        reference = info.setdefault(_VERSION_SEEN, row[0])
-        accounts = info.setdefault(_ACCOUNTS_SEEN, row[1])
+        return _saw_versions(session, *_core(session, _VERSIONS, {}).first())
     return reference, accounts
+
+
+def _saw_versions(session: StoreSession, reference: int, accounts: int) -> tuple[int, int]:
+    """Note versions read by this unit of work; the first seen of each stays."""
+    info = session.info
+    return info.setdefault(_VERSION_SEEN, reference), info.setdefault(_ACCOUNTS_SEEN, accounts)
 
 
 def _core(session: StoreSession, statement, params):
@@ -607,8 +611,7 @@ class LoginRepository:
         row = _core(self.session, _SESSION_AND_VERSIONS, {"hash": token_hash}).first()
         if row is None:
             return None
-        self.session.info.setdefault(_VERSION_SEEN, row[2])
-        self.session.info.setdefault(_ACCOUNTS_SEEN, row[3])
+        _saw_versions(self.session, row[2], row[3])
         return row[0], row[1]
 
     def by_session(self, token_hash: str) -> tuple[LoginRecord, datetime] | None:
