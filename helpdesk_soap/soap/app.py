@@ -21,6 +21,7 @@ from ..services.unit_of_work import UnitOfWork
 from ..store.cache import CallContentCache, ReferenceCache
 from ..store.engine import after_responses, make_engine, make_session_factory, stop_checkpoints
 from ..store.files import FileStore
+from ..store.session import IdleConnections, idle_connections
 from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
 from .fastpath import FastPath
@@ -44,9 +45,12 @@ class Runtime:
     #: (see store/cache.py).
     reference_cache: ReferenceCache | None = None
     call_contents: CallContentCache | None = None
+    #: Connections kept between requests (SQLite; store/session.py).
+    idle: IdleConnections | None = None
 
     def unit_of_work(self) -> UnitOfWork:
-        return SqlUnitOfWork(self.session_factory, self.files, self.reference_cache, self.call_contents)
+        return SqlUnitOfWork(self.session_factory, self.files, self.reference_cache, self.call_contents,
+                             self.idle)
 
     def replica_unit_of_work(self) -> UnitOfWork | None:
         if self.replica_session_factory is None:
@@ -157,9 +161,12 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
                       make_session_factory(engines[1]) if len(engines) > 1 else None,
                       FileStore(config.attachment_root),
                       ReferenceCache(),
-                      CallContentCache(config.call_cache_mb << 20) if config.call_cache_mb else None)
+                      CallContentCache(config.call_cache_mb << 20) if config.call_cache_mb else None,
+                      idle_connections(engines[0]))
 
     def close() -> None:
+        if runtime.idle is not None:
+            runtime.idle.close()
         for engine in engines:
             stop_checkpoints(engine)
             engine.dispose()

@@ -14,10 +14,54 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 
+class IdleConnections:
+    """Connections the last units of work left open, for the next ones (SQLite).
+
+    Checking a connection out of SQLAlchemy's pool and back (a ``Connection`` made, the
+    pool's queue and lock, the reset on return) cost ~30 µs of a request that takes ~200.
+    A unit of work that ends hands its connection here, its transaction ended, and the next
+    one takes it as it is. Up to ``keep`` wait here; the rest go back to the pool. Only for
+    SQLite: a PostgreSQL connection is pinged at every checkout (make_engine), which a kept
+    one would skip. ``close`` before the engine is disposed.
+    """
+
+    def __init__(self, engine, keep: int = 2):
+        self._engine, self.keep = engine, keep
+        self._idle: list[Connection] = []
+
+    def take(self) -> Connection:
+        try:
+            return self._idle.pop()  # atomic under the GIL: no lock needed
+        except IndexError:
+            return self._engine.connect()
+
+    def give(self, connection: Connection) -> None:
+        if len(self._idle) >= self.keep:
+            connection.close()
+            return
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        except BaseException:
+            connection.close()
+            raise
+        self._idle.append(connection)
+
+    def close(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
+
+
+def idle_connections(engine) -> IdleConnections | None:
+    """Where units of work on this engine keep their connections between them, if anywhere."""
+    return IdleConnections(engine) if engine.dialect.name == "sqlite" else None
+
+
 class StoreSession:
-    def __init__(self, factory: sessionmaker[Session]):
+    def __init__(self, factory: sessionmaker[Session], idle: IdleConnections | None = None):
         self._factory = factory
         self._engine = factory.kw["bind"]
+        self._idle = idle
         self._connection: Connection | None = None
         self._orm: Session | None = None
         #: What the unit of work notes for its whole life (e.g. the reference version seen).
@@ -27,7 +71,8 @@ class StoreSession:
         """The connection, in a transaction (begun here if none is)."""
         connection = self._connection
         if connection is None:
-            connection = self._connection = self._engine.connect()
+            connection = self._connection = (self._idle.take() if self._idle is not None
+                                             else self._engine.connect())
         if not connection.in_transaction():
             connection.begin()
         return connection
@@ -80,12 +125,17 @@ class StoreSession:
             self._connection.rollback()
 
     def close(self) -> None:
-        """Roll back whatever was not committed and give the connection back to the pool."""
+        """Roll back whatever was not committed and give the connection back (to the idle
+        connections, or the pool)."""
         connection, self._connection = self._connection, None
         try:
             self._end_orm()
         finally:
-            if connection is not None:
+            if connection is None:
+                pass
+            elif self._idle is not None:
+                self._idle.give(connection)
+            else:
                 connection.close()
 
     def _end_orm(self) -> None:

@@ -13,7 +13,7 @@ from .engine import begin_writing
 from .cache import (CachedCustomers, CachedLogins, CachedSettings, CachedStatuses, CallContentCache,
                     Content, Kept, ReferenceCache, fresh)
 from .files import FileStore
-from .session import StoreSession
+from .session import IdleConnections, StoreSession
 from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
@@ -23,8 +23,10 @@ from .repository import (AssignmentRepository, AttachmentRepository, CallReposit
 
 class SqlUnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session], files: FileStore | None = None,
-                 cache: ReferenceCache | None = None, contents: CallContentCache | None = None):
+                 cache: ReferenceCache | None = None, contents: CallContentCache | None = None,
+                 idle: IdleConnections | None = None):
         self._factory = session_factory
+        self._idle = idle
         #: Where attachment contents live; None where no attachments are handled.
         self.files = files
         self._cache = cache
@@ -34,7 +36,7 @@ class SqlUnitOfWork:
         self._writer_lock = None
 
     def __enter__(self) -> SqlUnitOfWork:
-        self.session = session = StoreSession(self._factory)
+        self.session = session = StoreSession(self._factory, self._idle)
         self.calls = CallRepository(session)
         self.customers = CustomerRepository(session)
         self.statuses = StatusRepository(session)

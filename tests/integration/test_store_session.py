@@ -14,6 +14,7 @@ from helpdesk_soap.services import calls
 from helpdesk_soap.services.unit_of_work import Conflict
 from helpdesk_soap.store.engine import make_session_factory
 from helpdesk_soap.store.models import CustomerRow, EntryRow
+from helpdesk_soap.store.session import idle_connections
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
 REQUEST = CallRequest(customer_number="ACME", subject="Phones down", priority=Priority.HIGH,
@@ -129,3 +130,82 @@ def test_the_connection_goes_back_to_the_pool(engine, factory, call_id):
         count = connection.execute(select(func.count()).select_from(EntryRow)
                                    .where(EntryRow.call_id == call_id)).scalar()
     assert count == 1 + 3  # "Call created" and the three committed entries
+
+
+# --- Connections kept between units of work (IdleConnections, SQLite) -------------------
+
+#: Only SQLite keeps connections between units of work; PostgreSQL's are pinged at checkout.
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def idle(engine):
+    kept = idle_connections(engine)
+    yield kept
+    kept.close()
+
+
+def driver_of(uow):
+    return uow.session.connection().connection.driver_connection
+
+
+def test_postgresql_keeps_none_its_connections_are_pinged_at_checkout(engine):
+    assert (idle_connections(engine) is None) == (engine.dialect.name == "postgresql")
+
+
+@sqlite_only
+def test_the_next_unit_of_work_takes_the_connection_the_last_one_left(factory, idle, call_id):
+    with SqlUnitOfWork(factory, idle=idle) as uow:
+        first = driver_of(uow)
+        uow.calls.get(call_id)
+    with SqlUnitOfWork(factory, idle=idle) as uow:
+        assert driver_of(uow) is first
+        assert uow.calls.get(call_id).id == call_id
+
+
+@sqlite_only
+def test_a_kept_connection_holds_nothing_of_the_unit_of_work_that_left_it(factory, idle, call_id):
+    with SqlUnitOfWork(factory, idle=idle) as uow:
+        write_both(uow, call_id, "LEFT")  # written, never committed
+    with SqlUnitOfWork(factory, idle=idle) as uow:
+        texts = [e.text for e in uow.calls.entries(call_id)]
+        assert "entry for LEFT" not in texts
+        write_both(uow, call_id, "NEXT")  # and it can write: no lock is left behind
+        uow.commit()
+    texts, numbers = stored(factory, call_id)
+    assert "entry for NEXT" in texts and "entry for LEFT" not in texts
+    assert "NEXT" in numbers and "LEFT" not in numbers
+
+
+@sqlite_only
+def test_a_kept_connection_sees_what_others_committed_since(engine, factory, idle, call_id):
+    with SqlUnitOfWork(factory, idle=idle) as uow:
+        before = uow.calls.get(call_id).version
+    with SqlUnitOfWork(factory) as other:  # through the pool: another connection
+        write_both(other, call_id, "ELSEWHERE")
+        other.commit()
+    with SqlUnitOfWork(factory, idle=idle) as uow:
+        assert uow.calls.get(call_id).version == before + 1
+
+
+@sqlite_only
+def test_no_more_than_keep_wait_and_close_gives_them_back(engine, factory, idle, call_id):
+    checked_out = engine.pool.checkedout()
+    with SqlUnitOfWork(factory, idle=idle) as a, SqlUnitOfWork(factory, idle=idle) as b, \
+            SqlUnitOfWork(factory, idle=idle) as c:
+        for uow in (a, b, c):
+            uow.calls.get(call_id)
+        assert engine.pool.checkedout() == checked_out + 3
+    assert engine.pool.checkedout() == checked_out + idle.keep == checked_out + 2
+    idle.close()
+    assert engine.pool.checkedout() == checked_out
+
+
+@sqlite_only
+def test_after_a_connection_is_invalidated_the_next_unit_of_work_gets_a_new_one(engine, factory, idle, call_id):
+    with SqlUnitOfWork(factory, idle=idle) as uow:
+        first = driver_of(uow)
+        uow.session.connection().invalidate()
+    with SqlUnitOfWork(factory, idle=idle) as uow:
+        assert driver_of(uow) is not first
+        assert uow.calls.get(call_id).id == call_id
