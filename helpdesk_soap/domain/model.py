@@ -171,20 +171,22 @@ class CallRequest:
 
     def validated(self) -> CallRequest:
         """Checked, with text cleaned of characters XML 1.0 cannot carry (see text.py)."""
-        cleaned = {f: xml_safe(getattr(self, f)) for f in (
-            "customer_number", "subject", "description", "external_ticket_id", "service_level",
-            "reporter_name", "reporter_email", "reporter_phone", "installation",
-            "affected_domain", "browser", "hosting", "responsible_user")}
-        self = replace(self, components=tuple(xml_safe(c) for c in self.components), **cleaned)
-        subject = self.subject.strip()
+        cleaned = {f: xml_safe(getattr(self, f)) for f in _REQUEST_TEXT}
+        cleaned["subject"] = subject = cleaned["subject"].strip()
         if not subject:
             raise InvalidArgument("Subject must not be empty.", field="Subject")
-        if not self.customer_number.strip():
+        if not cleaned["customer_number"].strip():
             raise InvalidArgument("CustomerId must not be empty.", field="CustomerId")
-        ext = self.external_ticket_id
+        ext = cleaned["external_ticket_id"]
         if ext is not None and not ext.strip():
-            ext = None
-        return replace(self, subject=subject, external_ticket_id=ext)
+            cleaned["external_ticket_id"] = None
+        return replace(self, components=tuple(xml_safe(c) for c in self.components), **cleaned)
+
+
+#: CallRequest's text fields, cleaned by ``validated``.
+_REQUEST_TEXT = ("customer_number", "subject", "description", "external_ticket_id", "service_level",
+                 "reporter_name", "reporter_email", "reporter_phone", "installation",
+                 "affected_domain", "browser", "hosting", "responsible_user")
 
 
 @dataclass(slots=True)

@@ -73,7 +73,7 @@ def create_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
         if existing is not None:
             return _replayed(uow, principal, existing)
     try:
-        outcome = file_call(uow, principal, request, now)
+        outcome = _file(uow, principal, request, now)
         uow.commit()
     except Conflict:
         # Another worker stored the same ExternalTicketId first: return its call.
@@ -92,7 +92,12 @@ def file_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
     ``create_call`` commits it; the e-mail intake commits it together with the
     message's Message-ID, so a message is taken in wholly or not at all.
     """
-    request = request.validated()
+    return _file(uow, principal, request.validated(), now)
+
+
+def _file(uow: UnitOfWork, principal: Principal, request: CallRequest,
+          now: datetime | None = None) -> CreateOutcome:
+    """file_call, for a request already validated."""
     now = now or utcnow()
     uow.begin_write()
     settings: Settings = uow.settings.get()
