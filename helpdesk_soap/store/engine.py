@@ -16,6 +16,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .session import end_autocommit
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: WAL pages after which the committing connection copies the WAL back into the database
 #: itself (SQLite's default is 1,000). Only a safety net: the gateway does it sooner, after
@@ -168,10 +170,14 @@ def begin_writing(connection: Connection) -> WriterLock | None:
     once, busy timeout or not, when another writer got in between. So the deferred
     transaction (with whatever snapshot its reads took, e.g. authentication's) is rolled
     back on the same connection and BEGIN IMMEDIATE starts the writing one: every read of
-    the use case then sees the latest data under the write lock. PostgreSQL needs
-    nothing: its writers lock rows (FOR UPDATE).
+    the use case then sees the latest data under the write lock. PostgreSQL: its writers
+    lock rows (FOR UPDATE); the unit of work's reads so far ran in autocommit, and the
+    next statement begins the transaction.
     """
     if connection.dialect.name != "sqlite":
+        if not connection.in_transaction():
+            connection.begin()
+        end_autocommit(connection)  # the reads so far ran in autocommit (session.py)
         return None
     if not connection.in_transaction():
         connection.begin()

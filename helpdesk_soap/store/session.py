@@ -62,6 +62,9 @@ class StoreSession:
         self._factory = factory
         self._engine = factory.kw["bind"]
         self._idle = idle
+        #: Read committed gives each statement a snapshot of its own, in a transaction or
+        #: not: a read-only transaction there only costs two round trips (BEGIN, ROLLBACK).
+        self._reads_autocommit = self._engine.dialect.name == "postgresql"
         self._connection: Connection | None = None
         self._orm: Session | None = None
         #: What the unit of work notes for its whole life (e.g. the reference version seen).
@@ -75,6 +78,10 @@ class StoreSession:
                                              else self._engine.connect())
         if not connection.in_transaction():
             connection.begin()
+            if self._reads_autocommit:
+                # PostgreSQL: until the unit of work writes (begin_writing), each statement
+                # runs on its own, with no BEGIN and ROLLBACK around them.
+                connection.connection.driver_connection.autocommit = True
         return connection
 
     @property
@@ -133,6 +140,14 @@ class StoreSession:
         finally:
             if connection is None:
                 pass
+            elif self._reads_autocommit:
+                try:
+                    if not connection.invalidated:
+                        end_autocommit(connection)  # the pool's next user expects transactions
+                except Exception:  # a broken connection: the pool must not hand it out again
+                    connection.invalidate()
+                finally:
+                    connection.close()
             elif self._idle is not None:
                 self._idle.give(connection)
             else:
@@ -142,3 +157,11 @@ class StoreSession:
         orm, self._orm = self._orm, None
         if orm is not None:
             orm.close()  # "rollback_only": leaves the transaction to the connection
+
+
+def end_autocommit(connection: Connection) -> None:
+    """Take the driver out of autocommit (StoreSession._reads_autocommit): its next
+    statement begins a transaction. In autocommit, it is never inside one."""
+    driver = connection.connection.driver_connection
+    if driver.autocommit:
+        driver.autocommit = False

@@ -209,3 +209,47 @@ def test_after_a_connection_is_invalidated_the_next_unit_of_work_gets_a_new_one(
     with SqlUnitOfWork(factory, idle=idle) as uow:
         assert driver_of(uow) is not first
         assert uow.calls.get(call_id).id == call_id
+
+
+# --- PostgreSQL: reads run in autocommit until the unit of work writes ------------------
+
+postgresql_only = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+
+
+def server_transaction(uow):
+    from psycopg.pq import TransactionStatus
+    status = uow.session.connection().connection.driver_connection.info.transaction_status
+    return {TransactionStatus.IDLE: "none", TransactionStatus.INTRANS: "open"}.get(status, status)
+
+
+@postgresql_only
+def test_a_read_opens_no_transaction_on_the_server(factory, seeded, call_id):
+    with SqlUnitOfWork(factory) as uow:
+        assert calls.get_call_data(uow, seeded["acme-tts"], call_id).call.id == call_id
+        assert server_transaction(uow) == "none"  # no BEGIN was sent, no ROLLBACK is due
+
+
+@postgresql_only
+def test_after_begin_write_the_statements_share_one_transaction(factory, call_id):
+    with SqlUnitOfWork(factory) as uow:
+        uow.calls.get(call_id)
+        uow.begin_write()
+        uow.calls.get(call_id)
+        assert server_transaction(uow) == "open"
+        uow.commit()
+        uow.calls.get(call_id)  # after the commit: reads on their own again
+        assert server_transaction(uow) == "none"
+
+
+@postgresql_only
+def test_the_pool_gets_its_connections_back_out_of_autocommit(request, tmp_path, seeded):
+    from helpdesk_soap.store.engine import make_engine
+    engine = make_engine(str(request.getfixturevalue("database_url")), pool_size=1, max_overflow=0)
+    try:
+        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+            uow.settings.get()
+            assert uow.session.connection().connection.driver_connection.autocommit
+        with engine.connect() as connection:  # the same connection: the pool holds one
+            assert connection.connection.driver_connection.autocommit is False
+    finally:
+        engine.dispose()
