@@ -45,7 +45,7 @@ class Runtime:
     #: (see store/cache.py).
     reference_cache: ReferenceCache | None = None
     call_contents: CallContentCache | None = None
-    #: Connections kept between requests (SQLite; store/session.py).
+    #: Connections kept between requests (store/session.py).
     idle: IdleConnections | None = None
 
     def unit_of_work(self) -> UnitOfWork:
@@ -162,7 +162,7 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
                       FileStore(config.attachment_root),
                       ReferenceCache(),
                       CallContentCache(config.call_cache_mb << 20) if config.call_cache_mb else None,
-                      idle_connections(engines[0]))
+                      idle_connections(engines[0], recycle=config.db_pool_recycle))
 
     def close() -> None:
         if runtime.idle is not None:

@@ -41,7 +41,9 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
     (restart, failover), and ``pool_recycle`` retires old ones before a
     firewall or pgbouncer does. (Pinging only connections idle for a while
     saved a round trip per request, but let the first requests after a
-    server restart fail on connections used just before it: reverted.)
+    server restart fail on connections used just before it: reverted. The
+    gateway's units of work keep their connection between requests instead,
+    and look at its socket before they use it: session.IdleConnections.)
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

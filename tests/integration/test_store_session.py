@@ -4,6 +4,7 @@ made only where a repository asks for one, and lives one transaction."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +15,7 @@ from helpdesk_soap.services import calls
 from helpdesk_soap.services.unit_of_work import Conflict
 from helpdesk_soap.store.engine import make_session_factory
 from helpdesk_soap.store.models import CustomerRow, EntryRow
-from helpdesk_soap.store.session import idle_connections
+from helpdesk_soap.store.session import IdleConnections, idle_connections
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
 REQUEST = CallRequest(customer_number="ACME", subject="Phones down", priority=Priority.HIGH,
@@ -132,11 +133,7 @@ def test_the_connection_goes_back_to_the_pool(engine, factory, call_id):
     assert count == 1 + 3  # "Call created" and the three committed entries
 
 
-# --- Connections kept between units of work (IdleConnections, SQLite) -------------------
-
-#: Only SQLite keeps connections between units of work; PostgreSQL's are pinged at checkout.
-sqlite_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-
+# --- Connections kept between units of work (IdleConnections) ---------------------------
 
 @pytest.fixture
 def idle(engine):
@@ -149,11 +146,6 @@ def driver_of(uow):
     return uow.session.connection().connection.driver_connection
 
 
-def test_postgresql_keeps_none_its_connections_are_pinged_at_checkout(engine):
-    assert (idle_connections(engine) is None) == (engine.dialect.name == "postgresql")
-
-
-@sqlite_only
 def test_the_next_unit_of_work_takes_the_connection_the_last_one_left(factory, idle, call_id):
     with SqlUnitOfWork(factory, idle=idle) as uow:
         first = driver_of(uow)
@@ -163,7 +155,6 @@ def test_the_next_unit_of_work_takes_the_connection_the_last_one_left(factory, i
         assert uow.calls.get(call_id).id == call_id
 
 
-@sqlite_only
 def test_a_kept_connection_holds_nothing_of_the_unit_of_work_that_left_it(factory, idle, call_id):
     with SqlUnitOfWork(factory, idle=idle) as uow:
         write_both(uow, call_id, "LEFT")  # written, never committed
@@ -177,7 +168,6 @@ def test_a_kept_connection_holds_nothing_of_the_unit_of_work_that_left_it(factor
     assert "NEXT" in numbers and "LEFT" not in numbers
 
 
-@sqlite_only
 def test_a_kept_connection_sees_what_others_committed_since(engine, factory, idle, call_id):
     with SqlUnitOfWork(factory, idle=idle) as uow:
         before = uow.calls.get(call_id).version
@@ -188,7 +178,6 @@ def test_a_kept_connection_sees_what_others_committed_since(engine, factory, idl
         assert uow.calls.get(call_id).version == before + 1
 
 
-@sqlite_only
 def test_no_more_than_keep_wait_and_close_gives_them_back(engine, factory, idle, call_id):
     checked_out = engine.pool.checkedout()
     with SqlUnitOfWork(factory, idle=idle) as a, SqlUnitOfWork(factory, idle=idle) as b, \
@@ -201,7 +190,6 @@ def test_no_more_than_keep_wait_and_close_gives_them_back(engine, factory, idle,
     assert engine.pool.checkedout() == checked_out
 
 
-@sqlite_only
 def test_after_a_connection_is_invalidated_the_next_unit_of_work_gets_a_new_one(engine, factory, idle, call_id):
     with SqlUnitOfWork(factory, idle=idle) as uow:
         first = driver_of(uow)
@@ -253,3 +241,71 @@ def test_the_pool_gets_its_connections_back_out_of_autocommit(request, tmp_path,
             assert connection.connection.driver_connection.autocommit is False
     finally:
         engine.dispose()
+
+
+@postgresql_only
+def test_a_kept_connection_goes_back_to_the_pool_out_of_autocommit(request, seeded):
+    from helpdesk_soap.store.engine import make_engine
+    engine = make_engine(str(request.getfixturevalue("database_url")), pool_size=1, max_overflow=0)
+    idle = idle_connections(engine)
+    try:
+        with SqlUnitOfWork(make_session_factory(engine), idle=idle) as uow:
+            uow.settings.get()
+        idle.close()
+        with engine.connect() as connection:
+            assert connection.connection.driver_connection.autocommit is False
+    finally:
+        engine.dispose()
+
+
+def backend_pid(uow) -> int:
+    return uow.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+
+def pool_checkouts(engine) -> list:
+    seen = []
+    event.listen(engine.pool, "checkout", lambda *args: seen.append(1))
+    return seen
+
+
+@postgresql_only
+def test_a_kept_connection_the_server_ended_is_not_used(engine, factory, idle, call_id):
+    with SqlUnitOfWork(factory, idle=idle) as uow:
+        pid = backend_pid(uow)
+    with engine.connect() as other:  # the server ends the kept connection while it waits
+        assert other.exec_driver_sql(f"SELECT pg_terminate_backend({pid})").scalar()
+    time.sleep(0.2)  # the backend's goodbye reaches the socket
+    with SqlUnitOfWork(factory, idle=idle) as uow:  # no StoreUnavailable: a new connection
+        assert uow.calls.get(call_id).id == call_id
+        assert backend_pid(uow) != pid
+
+
+@postgresql_only
+def test_a_connection_kept_too_long_goes_back_to_the_pool_which_pings_it(engine, factory, call_id):
+    idle = IdleConnections(engine, max_idle=0.5)
+    checkouts = pool_checkouts(engine)
+    try:
+        for pause, expected in ((0, 1), (0, 1), (0.7, 2)):
+            time.sleep(pause)
+            with SqlUnitOfWork(factory, idle=idle) as uow:
+                uow.calls.get(call_id)
+            assert len(checkouts) == expected
+    finally:
+        idle.close()
+
+
+@postgresql_only
+def test_a_connection_older_than_the_recycle_age_goes_back_to_the_pool(engine, factory, call_id):
+    idle = IdleConnections(engine, recycle=0.5)
+    checkouts = pool_checkouts(engine)
+    try:
+        for _ in range(3):  # kept: taken as it is
+            with SqlUnitOfWork(factory, idle=idle) as uow:
+                uow.calls.get(call_id)
+        assert len(checkouts) == 1
+        time.sleep(0.6)
+        with SqlUnitOfWork(factory, idle=idle) as uow:
+            uow.calls.get(call_id)
+        assert len(checkouts) == 2
+    finally:
+        idle.close()
