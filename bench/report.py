@@ -66,7 +66,8 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
         lines.append("")
     if "auth" in other:
         lines.append("- Authentication's share of a GetCallData request's in-process time: " + ", ".join(
-            f"{k} {v * 100:.1f}%" for k, v in other["auth"].items()) + " (target ≤ 10%).")
+            f"{k} {share * 100:.1f}% ({auth * 1e6:.0f} of {whole * 1e6:.0f} µs)"
+            for k, (share, auth, whole) in other["auth"].items()) + " (target ≤ 10%).")
     if "zeep" in other:
         lines.append("- zeep start-up: " + ", ".join(f"{k} {v * 1000:.0f} ms"
                                                      for k, v in other["zeep"].items()) + ".")
