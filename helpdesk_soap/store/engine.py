@@ -176,13 +176,11 @@ def begin_writing(connection: Connection) -> WriterLock | None:
     lock rows (FOR UPDATE); the unit of work's reads so far ran in autocommit, and the
     next statement begins the transaction.
     """
-    if connection.dialect.name != "sqlite":
-        if not connection.in_transaction():
-            connection.begin()
-        end_autocommit(connection)  # the reads so far ran in autocommit (session.py)
-        return None
     if not connection.in_transaction():
         connection.begin()
+    if connection.dialect.name != "sqlite":
+        end_autocommit(connection)  # the reads so far ran in autocommit (session.py)
+        return None
     lock = getattr(connection.dialect, "helpdesk_writer_lock", None)
     if lock is not None:
         lock.acquire()

@@ -61,8 +61,9 @@ _VERSION_SEEN = "helpdesk_reference_version"
 def reference_version(session: StoreSession) -> int:
     """The version of the settings and statuses (ChangeCounterRow) as this unit of work
     first saw it: authentication reads it (with the account version, ``versions``, or in
-    the login's query), so a request mostly needs no query of its own. A request therefore works with the reference data as of its
-    start, as if it had run just before any change made while it ran."""
+    the login's query), so a request mostly needs no query of its own. A request therefore
+    works with the reference data as of its start, as if it had run just before any change
+    made while it ran."""
     seen = session.info.get(_VERSION_SEEN)
     if seen is None:
         seen = session.info[_VERSION_SEEN] = _core(session, _REFERENCE_VERSION, {}).scalar_one()

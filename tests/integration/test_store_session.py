@@ -13,7 +13,7 @@ from sqlalchemy import event, func, select
 from helpdesk_soap.domain.model import CallRequest, Category, Entry, EntryKind, Priority
 from helpdesk_soap.services import calls
 from helpdesk_soap.services.unit_of_work import Conflict
-from helpdesk_soap.store.engine import make_session_factory
+from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.models import CustomerRow, EntryRow
 from helpdesk_soap.store.session import IdleConnections, idle_connections
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
@@ -230,29 +230,17 @@ def test_after_begin_write_the_statements_share_one_transaction(factory, call_id
 
 
 @postgresql_only
-def test_the_pool_gets_its_connections_back_out_of_autocommit(request, tmp_path, seeded):
-    from helpdesk_soap.store.engine import make_engine
+@pytest.mark.parametrize("kept", [False, True], ids=["from-the-pool", "kept-idle"])
+def test_connections_go_back_to_the_pool_out_of_autocommit(request, seeded, kept):
     engine = make_engine(str(request.getfixturevalue("database_url")), pool_size=1, max_overflow=0)
-    try:
-        with SqlUnitOfWork(make_session_factory(engine)) as uow:
-            uow.settings.get()
-            assert uow.session.connection().connection.driver_connection.autocommit
-        with engine.connect() as connection:  # the same connection: the pool holds one
-            assert connection.connection.driver_connection.autocommit is False
-    finally:
-        engine.dispose()
-
-
-@postgresql_only
-def test_a_kept_connection_goes_back_to_the_pool_out_of_autocommit(request, seeded):
-    from helpdesk_soap.store.engine import make_engine
-    engine = make_engine(str(request.getfixturevalue("database_url")), pool_size=1, max_overflow=0)
-    idle = idle_connections(engine)
+    idle = idle_connections(engine) if kept else None
     try:
         with SqlUnitOfWork(make_session_factory(engine), idle=idle) as uow:
             uow.settings.get()
-        idle.close()
-        with engine.connect() as connection:
+            assert uow.session.connection().connection.driver_connection.autocommit
+        if idle is not None:
+            idle.close()
+        with engine.connect() as connection:  # the same connection: the pool holds one
             assert connection.connection.driver_connection.autocommit is False
     finally:
         engine.dispose()
