@@ -53,6 +53,10 @@ class UnitOfWork(Protocol):
         the call's current version. ``derived`` is a dict that lives as long as that copy:
         what is computed from the entries and attachments alone may be kept there."""
 
+    def expect_call(self, call_id: int) -> None:
+        """A hint: the use case's first read is this call, right after authentication.
+        A store may read it with authentication's own query (one round trip, not two)."""
+
     def begin_write(self) -> None:
         """Declare that this unit of work will write (lets SQLite take its write lock up front)."""
 

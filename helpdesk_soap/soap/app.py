@@ -78,16 +78,21 @@ class GatewayApplication(Application):
     work, and faults in one place."""
 
     def __init__(self, services, runtime: Runtime | None, roles: tuple[Role, ...],
-                 check_portal: bool, **kwargs):
+                 check_portal: bool, reads_named_call: frozenset[str] = frozenset(), **kwargs):
         self.runtime = runtime
         self.roles = roles
         self.check_portal = check_portal
+        #: Operations whose use case first reads the call the request names (CallId), right
+        #: after authentication: the unit of work is told (UnitOfWork.expect_call).
+        self.reads_named_call = reads_named_call
         super().__init__(services, **kwargs)
 
     def call_wrapper(self, ctx):
         try:
             with ExitStack() as stack:
                 scope = RequestScope(stack.enter_context(self.runtime.unit_of_work()))
+                if ctx.descriptor.name in self.reads_named_call:
+                    scope.uow.expect_call(ctx.in_object.CallId)
                 if ctx.descriptor.name not in PUBLIC_OPERATIONS:
                     self._authenticate(ctx, scope)
                 replica = self.runtime.replica_unit_of_work()
@@ -119,12 +124,14 @@ STAFF_SIDE = (Role.STAFF, Role.ADMIN)
 
 def applications(runtime: Runtime | None) -> dict[str, GatewayApplication]:
     """The Spyne application behind each path."""
-    def make(service, name, roles, portal):
-        return GatewayApplication([service], runtime, roles, portal, tns=TNS, name=name,
+    def make(service, name, roles, portal, reads_named_call=frozenset()):
+        return GatewayApplication([service], runtime, roles, portal, reads_named_call, tns=TNS,
+                                  name=name,
                                   in_protocol=HelpdeskSoap11(validator="lxml", huge_tree=True),
                                   out_protocol=HelpdeskSoap11())
 
-    return {"/helpdesk": make(HelpdeskService, "Helpdesk", CUSTOMER_SIDE, True),
+    return {"/helpdesk": make(HelpdeskService, "Helpdesk", CUSTOMER_SIDE, True,
+                              frozenset({"GetCallData"})),
             "/staff": make(StaffService, "Staff", STAFF_SIDE, False)}
 
 

@@ -84,12 +84,52 @@ _ACCOUNTS_SEEN = "helpdesk_account_version"
 
 def versions(session: StoreSession) -> tuple[int, int]:
     """The reference and account versions as this unit of work first saw them (one query
-    for both): what a worker's copy of a login is kept under (store/cache.py)."""
+    for both): what a worker's copy of a login is kept under (store/cache.py). With them
+    comes the row of the call the unit of work expects to read (``expect_call``)."""
     info = session.info
     reference, accounts = info.get(_VERSION_SEEN), info.get(_ACCOUNTS_SEEN)
     if reference is None or accounts is None:
+        expected = info.get(_EXPECTED_CALL)
+        if expected is not None and expected[1] is None:
+            row = _core(session, _VERSIONS_AND_CALL, {"call_id": expected[0]}).first()
+            if row is not None:
+                info[_EXPECTED_CALL] = (expected[0], row[:-2])
+                return _saw_versions(session, row[-2], row[-1])
+            del info[_EXPECTED_CALL]  # no such call: CallRepository.get will say so
         return _saw_versions(session, *_core(session, _VERSIONS, {}).first())
     return reference, accounts
+
+
+#: The call a unit of work expects to read first (expect_call): (its id, its row once read).
+_EXPECTED_CALL = "helpdesk_expected_call"
+_VERSIONS_AND_CALL = select(*_CALLS.columns, _REFERENCE_VERSION.scalar_subquery(),
+                            _ACCOUNT_VERSION.scalar_subquery()).where(_CALLS.c.id == bindparam("call_id"))
+
+
+def expect_call(session: StoreSession, call_id: int) -> None:
+    """Note that this unit of work will read the call ``call_id`` (CallRepository.get)
+    right after authenticating. Where every statement is a round trip to the server, the
+    versions' query (``versions``) then reads the call's row too, and the call's first read
+    takes it from there: a GetCallData on PostgreSQL is one round trip, not two. The row
+    is one statement's snapshot, as a read of its own would be; it serves one read, made
+    before the unit of work writes (a writer reads the call under a lock) or ends a
+    transaction (``drop_expected_call``)."""
+    if session.round_trips:
+        session.info[_EXPECTED_CALL] = (call_id, None)
+
+
+def drop_expected_call(session: StoreSession) -> None:
+    """The unit of work ended a transaction: its reads go to the store again."""
+    session.info.pop(_EXPECTED_CALL, None)
+
+
+def _expected_call_row(session: StoreSession, call_id: int):
+    """The row read for ``call_id`` with the versions (expect_call), once; or None."""
+    expected = session.info.get(_EXPECTED_CALL)
+    if expected is None or expected[0] != call_id or expected[1] is None:
+        return None
+    del session.info[_EXPECTED_CALL]
+    return expected[1]
 
 
 def _saw_versions(session: StoreSession, reference: int, accounts: int) -> tuple[int, int]:
@@ -187,8 +227,12 @@ class CallRepository:
         self.lock_reads = False
 
     def get(self, call_id: int) -> Call | None:
-        statement = _CALL_BY_ID_LOCKED if self.lock_reads else _CALL_BY_ID
-        row = _core(self.session, statement, {"call_id": call_id}).first()
+        if self.lock_reads:
+            row = _core(self.session, _CALL_BY_ID_LOCKED, {"call_id": call_id}).first()
+        else:
+            row = _expected_call_row(self.session, call_id)
+            if row is None:
+                row = _core(self.session, _CALL_BY_ID, {"call_id": call_id}).first()
         return _call_from_row(row) if row is not None else None
 
     def find_by_external_id(self, origin_customer_id: int, external_ticket_id: str) -> Call | None:

@@ -127,6 +127,9 @@ class StoreSession:
         #: Read committed gives each statement a snapshot of its own, in a transaction or
         #: not: a read-only transaction there only costs two round trips (BEGIN, ROLLBACK).
         self._reads_autocommit = self._engine.dialect.name == "postgresql"
+        #: Whether each statement is a round trip to a server (PostgreSQL), or a call into a
+        #: library in this process (SQLite): worth folding two queries into one, or not.
+        self.round_trips = self._engine.dialect.name != "sqlite"
         self._connection: Connection | None = None
         self._orm: Session | None = None
         #: What the unit of work notes for its whole life (e.g. the reference version seen).

@@ -18,7 +18,8 @@ from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
                          SettingsRepository, StatusRepository, TimeRecordRepository,
-                         forget_reference_version, reference_version, versions)
+                         drop_expected_call, expect_call, forget_reference_version,
+                         reference_version, versions)
 
 
 class SqlUnitOfWork:
@@ -88,6 +89,11 @@ class SqlUnitOfWork:
             return fresh(read())
         return self._contents.get(call, visibility, read)
 
+    def expect_call(self, call_id: int) -> None:
+        """The use case reads this call first, right after authentication (repository.py:
+        expect_call): on PostgreSQL, authentication's query reads it too."""
+        expect_call(self.session, call_id)
+
     def begin_write(self) -> None:
         if self._writing:
             return
@@ -117,8 +123,10 @@ class SqlUnitOfWork:
             self._release()
 
     def _release(self) -> None:
-        if self._reference_changed and self.session is not None:
-            forget_reference_version(self.session)  # whatever was read of it in that transaction
+        if self.session is not None:
+            drop_expected_call(self.session)
+            if self._reference_changed:
+                forget_reference_version(self.session)  # whatever was read of it in that transaction
         self._writing = self.calls.lock_reads = self._reference_changed = False
         self._ended = True  # a transaction ended: what was read before may have changed since
         if self._writer_lock is not None:

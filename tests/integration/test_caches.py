@@ -270,6 +270,18 @@ def test_a_polled_call_is_read_once_per_version_and_changes_show_at_once(app, en
     assert b"trace.txt" in body and history_of(body)[-1].startswith("Attachment added: trace.txt")
 
 
+def test_on_postgresql_a_poll_reads_its_call_with_authentications_query(app, engine):
+    """Each statement is a round trip to PostgreSQL: GetCallData names its call to the unit
+    of work (UnitOfWork.expect_call), and the versions' query reads the call's row too. On
+    SQLite, where a statement is a call into the library, they stay two."""
+    call_id = create_call(app)
+    get = envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>")
+    first, _ = statements_of(engine, app, get)  # fills the worker's copy of the entries
+    again, statements = statements_of(engine, app, get)
+    assert again == first and f">{call_id}</".encode() in again
+    assert len(statements) == (1 if engine.dialect.name == "postgresql" else 2), statements
+
+
 def test_a_writing_unit_of_work_never_fills_the_call_cache(engine, seeded, uow_factory):
     """What a writer reads may be rolled back; another writer may then commit the same
     version with other entries. Only committed reads are kept."""

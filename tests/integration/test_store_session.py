@@ -15,6 +15,7 @@ from helpdesk_soap.services import calls
 from helpdesk_soap.services.unit_of_work import Conflict
 from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.models import CustomerRow, EntryRow
+from helpdesk_soap.store.repository import versions
 from helpdesk_soap.store.session import IdleConnections, idle_connections
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
@@ -297,3 +298,64 @@ def test_a_connection_older_than_the_recycle_age_goes_back_to_the_pool(engine, f
         assert len(checkouts) == 2
     finally:
         idle.close()
+
+
+def statements_run(engine) -> list[str]:
+    seen = []
+    event.listen(engine, "before_cursor_execute", lambda conn, cursor, sql, *rest: seen.append(sql))
+    return seen
+
+
+def change_elsewhere(factory, call_id: int, number: str) -> int:
+    """Another unit of work changes the call and commits; the call's new version."""
+    with SqlUnitOfWork(factory) as other:
+        write_both(other, call_id, number)
+        other.commit()
+    with SqlUnitOfWork(factory) as other:
+        return other.calls.get(call_id).version
+
+
+@postgresql_only
+def test_an_expected_call_is_read_with_the_versions_in_one_statement(engine, factory, call_id):
+    with SqlUnitOfWork(factory) as uow:
+        expected = uow.calls.get(call_id), versions(uow.session)
+    statements = statements_run(engine)
+    with SqlUnitOfWork(factory) as uow:
+        uow.expect_call(call_id)
+        seen = versions(uow.session)
+        assert (uow.calls.get(call_id), seen) == expected
+    assert len(statements) == 1 and "FROM calls" in statements[0]
+
+
+@postgresql_only
+def test_an_expected_call_serves_one_read(factory, call_id):
+    with SqlUnitOfWork(factory) as uow:
+        uow.expect_call(call_id)
+        versions(uow.session)
+        before = uow.calls.get(call_id).version
+        changed = change_elsewhere(factory, call_id, "ELSEWHERE")
+        assert changed > before
+        assert uow.calls.get(call_id).version == changed  # read again, not the row kept
+
+
+@pytest.mark.parametrize("end", ["begin_write", "rollback"])
+def test_after_a_write_begins_or_a_transaction_ends_the_expected_call_is_read_again(factory, call_id, end):
+    with SqlUnitOfWork(factory) as uow:
+        uow.expect_call(call_id)
+        versions(uow.session)
+        changed = change_elsewhere(factory, call_id, "ELSEWHERE")
+        getattr(uow, end)()
+        assert uow.calls.get(call_id).version == changed
+
+
+def test_an_expected_call_that_does_not_exist_is_not_found_and_the_versions_are_read(factory, call_id):
+    with SqlUnitOfWork(factory) as uow:
+        uow.expect_call(call_id + 1000)
+        assert versions(uow.session) == reference_and_account_versions(factory)
+        assert uow.calls.get(call_id + 1000) is None
+        assert uow.calls.get(call_id).id == call_id
+
+
+def reference_and_account_versions(factory) -> tuple[int, int]:
+    with SqlUnitOfWork(factory) as uow:
+        return versions(uow.session)
