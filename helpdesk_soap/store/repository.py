@@ -89,27 +89,27 @@ def versions(session: StoreSession) -> tuple[int, int]:
     info = session.info
     reference, accounts = info.get(_VERSION_SEEN), info.get(_ACCOUNTS_SEEN)
     if reference is None or accounts is None:
-        expected = info.get(_EXPECTED_CALL)
-        if expected is not None and expected[1] is None:
-            row = _core(session, _VERSIONS_AND_CALL, {"call_id": expected[0]}).first()
+        call_id = _expecting(session)
+        if call_id is not None:
+            row = _core(session, _VERSIONS_AND_CALL, {"call_id": call_id}).first()
+            _read_expected(session, row[2:] if row is not None else None)
             if row is not None:
-                info[_EXPECTED_CALL] = (expected[0], row[:-2])
-                return _saw_versions(session, row[-2], row[-1])
-            del info[_EXPECTED_CALL]  # no such call: CallRepository.get will say so
+                return _saw_versions(session, row[0], row[1])
         return _saw_versions(session, *_core(session, _VERSIONS, {}).first())
     return reference, accounts
 
 
 #: The call a unit of work expects to read first (expect_call): (its id, its row once read).
 _EXPECTED_CALL = "helpdesk_expected_call"
-_VERSIONS_AND_CALL = select(*_CALLS.columns, _REFERENCE_VERSION.scalar_subquery(),
-                            _ACCOUNT_VERSION.scalar_subquery()).where(_CALLS.c.id == bindparam("call_id"))
+_VERSIONS_AND_CALL = select(_REFERENCE_VERSION.scalar_subquery(), _ACCOUNT_VERSION.scalar_subquery(),
+                            *_CALLS.columns).where(_CALLS.c.id == bindparam("call_id"))
 
 
 def expect_call(session: StoreSession, call_id: int) -> None:
     """Note that this unit of work will read the call ``call_id`` (CallRepository.get)
-    right after authenticating. Where every statement is a round trip to the server, the
-    versions' query (``versions``) then reads the call's row too, and the call's first read
+    right after authenticating. Where every statement is a round trip to the server,
+    authentication's query (``versions``, or a session token's, LoginRepository.session_of)
+    then reads the call's row too, and the call's first read
     takes it from there: a GetCallData on PostgreSQL is one round trip, not two. The row
     is one statement's snapshot, as a read of its own would be; it serves one read, made
     before the unit of work writes (a writer reads the call under a lock) or ends a
@@ -121,6 +121,22 @@ def expect_call(session: StoreSession, call_id: int) -> None:
 def drop_expected_call(session: StoreSession) -> None:
     """The unit of work ended a transaction: its reads go to the store again."""
     session.info.pop(_EXPECTED_CALL, None)
+
+
+def _expecting(session: StoreSession) -> int | None:
+    """The id of the call this unit of work expects to read, if its row is still to be read."""
+    expected = session.info.get(_EXPECTED_CALL)
+    return expected[0] if expected is not None and expected[1] is None else None
+
+
+def _read_expected(session: StoreSession, row) -> None:
+    """Keep the expected call's row, read with the versions, under its id. No row, or the
+    outer join's row of NULLs (id None, which no call has), means no such call: the call's
+    read (CallRepository.get) then runs on its own, and finds none."""
+    if row is None:
+        session.info.pop(_EXPECTED_CALL, None)
+    else:
+        session.info[_EXPECTED_CALL] = (row[0], row)
 
 
 def _expected_call_row(session: StoreSession, call_id: int):
@@ -594,6 +610,9 @@ _SESSION_AND_VERSIONS = select(SessionRow.login_id, SessionRow.expires_at,
                                _REFERENCE_VERSION.scalar_subquery(),
                                _ACCOUNT_VERSION.scalar_subquery()).where(
     SessionRow.token_hash == bindparam("hash"))
+#: The same, with the row of the call the unit of work expects to read (expect_call).
+_SESSION_VERSIONS_AND_CALL = _SESSION_AND_VERSIONS.add_columns(*_CALLS.columns).select_from(
+    SessionRow.__table__.outerjoin(_CALLS, _CALLS.c.id == bindparam("call_id")))
 
 
 class LoginRepository:
@@ -652,8 +671,15 @@ class LoginRepository:
 
     def session_of(self, token_hash: str) -> tuple[int, datetime] | None:
         """The login id and expiry of a session token, without the login; the versions
-        (``versions``) are read in the same query."""
-        row = _core(self.session, _SESSION_AND_VERSIONS, {"hash": token_hash}).first()
+        (``versions``), and the row of a call the unit of work expects (expect_call), are
+        read in the same query."""
+        call_id = _expecting(self.session)
+        if call_id is None:
+            row = _core(self.session, _SESSION_AND_VERSIONS, {"hash": token_hash}).first()
+        else:
+            row = _core(self.session, _SESSION_VERSIONS_AND_CALL,
+                        {"hash": token_hash, "call_id": call_id}).first()
+            _read_expected(self.session, row[4:] if row is not None else None)
         if row is None:
             return None
         _saw_versions(self.session, row[2], row[3])
@@ -702,6 +728,9 @@ class LoginRepository:
 
 _SESSION_BY_HASH = select(SessionRow.login_id, SessionRow.expires_at).where(
     SessionRow.token_hash == bindparam("hash"))
+#: The same, with the row of the call the unit of work expects to read (expect_call).
+_SESSION_VERSIONS_AND_CALL = _SESSION_AND_VERSIONS.add_columns(*_CALLS.columns).select_from(
+    SessionRow.__table__.outerjoin(_CALLS, _CALLS.c.id == bindparam("call_id")))
 
 
 class SessionRepository:

@@ -270,12 +270,16 @@ def test_a_polled_call_is_read_once_per_version_and_changes_show_at_once(app, en
     assert b"trace.txt" in body and history_of(body)[-1].startswith("Attachment added: trace.txt")
 
 
-def test_on_postgresql_a_poll_reads_its_call_with_authentications_query(app, engine):
+@pytest.mark.parametrize("credentials", ["ws-security", "session token"])
+def test_on_postgresql_a_poll_reads_its_call_with_authentications_query(app, engine, credentials):
     """Each statement is a round trip to PostgreSQL: GetCallData names its call to the unit
-    of work (UnitOfWork.expect_call), and the versions' query reads the call's row too. On
-    SQLite, where a statement is a call into the library, they stay two."""
+    of work (UnitOfWork.expect_call), and authentication's query (the versions', or the
+    session token's) reads the call's row too. On SQLite, where a statement is a call into
+    the library, they stay two."""
     call_id = create_call(app)
     get = envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>")
+    if credentials == "session token":
+        get = session_envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>", log_in(app))
     first, _ = statements_of(engine, app, get)  # fills the worker's copy of the entries
     again, statements = statements_of(engine, app, get)
     assert again == first and f">{call_id}</".encode() in again

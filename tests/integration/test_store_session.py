@@ -356,6 +356,40 @@ def test_an_expected_call_that_does_not_exist_is_not_found_and_the_versions_are_
         assert uow.calls.get(call_id).id == call_id
 
 
+
+def a_session(factory, principal) -> str:
+    """A session token's hash, stored for ``principal``'s login."""
+    from datetime import timedelta
+    now = datetime.now(UTC)
+    with SqlUnitOfWork(factory) as uow:
+        uow.begin_write()
+        uow.sessions.add("hash-of-a-token", principal.login_id, now, now + timedelta(hours=1))
+        uow.commit()
+    return "hash-of-a-token"
+
+
+@pytest.mark.parametrize("exists", [True, False], ids=["call", "no-such-call"])
+def test_a_session_tokens_query_reads_the_expected_call_with_the_session(engine, factory, seeded,
+                                                                           call_id, exists):
+    token_hash = a_session(factory, seeded["acme-tts"])
+    wanted = call_id if exists else call_id + 1000
+    with SqlUnitOfWork(factory) as uow:
+        expected = uow.logins.session_of(token_hash), uow.calls.get(wanted)
+    statements = statements_run(engine)
+    with SqlUnitOfWork(factory) as uow:
+        uow.expect_call(wanted)
+        assert (uow.logins.session_of(token_hash), uow.calls.get(wanted)) == expected
+        assert expected[0][0] == seeded["acme-tts"].login_id and (expected[1] is not None) == exists
+    one = engine.dialect.name == "postgresql" and exists  # no such call: the look-up runs again
+    assert len(statements) == (1 if one else 2)
+
+
+def test_an_unknown_session_token_leaves_the_expected_call_to_its_own_read(factory, call_id):
+    with SqlUnitOfWork(factory) as uow:
+        uow.expect_call(call_id)
+        assert uow.logins.session_of("no-such-hash") is None
+        assert uow.calls.get(call_id).id == call_id
+
 def reference_and_account_versions(factory) -> tuple[int, int]:
     with SqlUnitOfWork(factory) as uow:
         return versions(uow.session)
