@@ -109,11 +109,11 @@ def expect_call(session: StoreSession, call_id: int) -> None:
     """Note that this unit of work will read the call ``call_id`` (CallRepository.get)
     right after authenticating. Where every statement is a round trip to the server,
     authentication's query (``versions``, or a session token's, LoginRepository.session_of)
-    then reads the call's row too, and the call's first read
-    takes it from there: a GetCallData on PostgreSQL is one round trip, not two. The row
-    is one statement's snapshot, as a read of its own would be; it serves one read, made
-    before the unit of work writes (a writer reads the call under a lock) or ends a
-    transaction (``drop_expected_call``)."""
+    then reads the call's row too, and the call's first read takes it from there: a
+    GetCallData on PostgreSQL is one round trip, not two. The row is one statement's
+    snapshot, as a read of its own would be; it serves one read, made before the unit of
+    work writes (a writer reads the call under a lock) or ends a transaction
+    (``drop_expected_call``)."""
     if session.round_trips:
         session.info[_EXPECTED_CALL] = (call_id, None)
 
@@ -728,9 +728,6 @@ class LoginRepository:
 
 _SESSION_BY_HASH = select(SessionRow.login_id, SessionRow.expires_at).where(
     SessionRow.token_hash == bindparam("hash"))
-#: The same, with the row of the call the unit of work expects to read (expect_call).
-_SESSION_VERSIONS_AND_CALL = _SESSION_AND_VERSIONS.add_columns(*_CALLS.columns).select_from(
-    SessionRow.__table__.outerjoin(_CALLS, _CALLS.c.id == bindparam("call_id")))
 
 
 class SessionRepository:
