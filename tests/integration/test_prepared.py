@@ -235,3 +235,33 @@ def test_an_insert_that_needs_a_python_default_goes_through_sqlalchemy(engine):
                                  .where(statuses.c.code == "X-DEFAULTS")).one()
     assert tuple(row) == (False, False)  # the model's defaults, which only SQLAlchemy computes
     assert prepared._PREPARED[(statement, engine.dialect, ("code", "name", "stage"), False)] is None
+
+
+def test_a_statement_runs_on_a_cursor_of_its_own_connection(engine, stored):
+    """psycopg's cursor is kept with its driver connection and used again (prepared._cursor);
+    SQLite's is made for each statement and closed."""
+    with engine.connect() as one, engine.connect() as other:
+        for connection in (one, other):
+            connection.begin()
+            assert prepared.execute(connection, repo._REFERENCE_VERSION, {}).scalar_one() >= 0
+        cursors = [prepared._cursor(c) for c in (one, one, other)]
+        drivers = [c.connection.dbapi_connection for c in (one, one, other)]
+        for (cursor, kept), driver in zip(cursors, drivers):
+            assert cursor.connection is driver
+            assert kept == (engine.dialect.name != "sqlite")
+            if not kept:
+                cursor.close()
+        if engine.dialect.name != "sqlite":
+            assert cursors[0][0] is cursors[1][0] and cursors[0][0] is not cursors[2][0]
+
+
+def test_after_a_statement_fails_the_connection_runs_the_next_one(uow_factory, seeded, stored):
+    call = stored[0]
+    with uow_factory() as uow:
+        uow.begin_write()
+        twin = uow.calls.get(call.id)
+        twin.id = None
+        with pytest.raises(Conflict):
+            uow.calls.add(twin)
+        uow.rollback()
+        assert uow.calls.get(call.id).subject == call.subject  # on the same connection
