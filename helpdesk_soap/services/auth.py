@@ -42,11 +42,12 @@ def authenticate(uow: UnitOfWork, verifier: PasswordVerifier, identifier: str | 
                  password: str | None, now: datetime | None = None) -> Principal:
     if not identifier or password is None:
         raise AuthenticationFailed()
-    now = now or utcnow()
     record = uow.logins.by_identifier(identifier)
-    if record is not None and record.locked_until is not None and record.locked_until > now:
-        verifier.verify(None, password)  # same cost as a wrong password: timing tells nothing
-        raise AuthenticationFailed()  # locked: not even a right password gets in
+    if record is not None and record.locked_until is not None:
+        now = now or utcnow()  # only a lock needs the clock: most requests have none
+        if record.locked_until > now:
+            verifier.verify(None, password)  # same cost as a wrong password: timing tells nothing
+            raise AuthenticationFailed()  # locked: not even a right password gets in
     # Verify even for an unknown login, so both cost the same time.
     ok = verifier.verify(record.password_hash if record else None, password)
     if record is None:
@@ -56,7 +57,7 @@ def authenticate(uow: UnitOfWork, verifier: PasswordVerifier, identifier: str | 
         settings: Settings = uow.settings.get()
         uow.begin_write()
         uow.logins.record_failure(login_id, settings.lockout_threshold,
-                                  now + timedelta(minutes=settings.lockout_minutes))
+                                  (now or utcnow()) + timedelta(minutes=settings.lockout_minutes))
         uow.commit()  # the request fails, but the count must stay
         raise AuthenticationFailed()
     if not record.active:
