@@ -52,6 +52,16 @@ _INSERT_ENTRY = insert(EntryRow.__table__)
 _COUNTER = ChangeCounterRow.__table__
 _NEXT_CHANGE = (update(_COUNTER).where(_COUNTER.c.id == CHANGE_SEQUENCE)
                 .values(value=_COUNTER.c.value + 1).returning(_COUNTER.c.value))
+#: Where every statement is a round trip (PostgreSQL), the change sequence's UPDATE rides in
+#: the call's INSERT or UPDATE as a data-modifying CTE: one statement where there were two.
+#: It runs once, whatever the outer statement matches, and holds the counter's row lock
+#: until the transaction ends, as on its own. (SQLite has no data-modifying CTEs.)
+_NEXT_CHANGE_CTE = _NEXT_CHANGE.cte("next_change")
+_NEXT_CHANGE_VALUE = select(_NEXT_CHANGE_CTE.c.value).scalar_subquery()
+_INSERT_CALL_NUMBERED = (insert(_CALLS).values(change_seq=_NEXT_CHANGE_VALUE).add_cte(_NEXT_CHANGE_CTE)
+                         .returning(_CALLS.c.id, _CALLS.c.change_seq))
+_SAVE_CALL_NUMBERED = (_save_statement([*_CALL_COLUMNS, "version"]).values(change_seq=_NEXT_CHANGE_VALUE)
+                       .add_cte(_NEXT_CHANGE_CTE).returning(_CALLS.c.change_seq))
 _REFERENCE_VERSION = select(_COUNTER.c.value).where(_COUNTER.c.id == REFERENCE_VERSION)
 #: Where a unit of work's session keeps the reference version it first read (see
 #: reference_version).
@@ -257,11 +267,15 @@ class CallRepository:
         return _call_from_row(row) if row is not None else None
 
     def add(self, call: Call) -> None:
-        change_seq = self._next_change_seq()
+        values = {**_call_values(call), "version": 1, "staff_unread": False}
+        numbered = self.session.round_trips  # the number comes with the INSERT
+        if not numbered:
+            values["change_seq"] = self._next_change_seq()
         try:
-            call_id = _core(self.session, _INSERT_CALL, {
-                **_call_values(call), "version": 1, "change_seq": change_seq,
-                "staff_unread": False}).scalar_one()
+            if numbered:
+                call_id, change_seq = _core(self.session, _INSERT_CALL_NUMBERED, values).first()
+            else:
+                call_id, change_seq = _core(self.session, _INSERT_CALL, values).scalar_one(), values["change_seq"]
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
         call.id, call.version, call.change_seq = call_id, 1, change_seq
@@ -277,15 +291,20 @@ class CallRepository:
         """
         params = {f"v_{name}": value for name, value in _call_values(call).items()}
         params.update(w_id=call.id, w_version=call.version, v_version=call.version + 1)
-        statement = _SAVE_CALL
-        if call.public_change:
-            params["v_change_seq"] = self._next_change_seq()
-            statement = _SAVE_CALL_CHANGED
-        result = _core(self.session, statement, params)
-        if result.rowcount != 1:
+        change_seq = call.change_seq
+        if not call.public_change:
+            changed = _core(self.session, _SAVE_CALL, params).rowcount
+        elif self.session.round_trips:  # the number comes with the UPDATE
+            numbered = _core(self.session, _SAVE_CALL_NUMBERED, params).all()
+            changed = len(numbered)
+            change_seq = numbered[0][0] if numbered else change_seq
+        else:
+            params["v_change_seq"] = change_seq = self._next_change_seq()
+            changed = _core(self.session, _SAVE_CALL_CHANGED, params).rowcount
+        if changed != 1:
             raise Conflict(f"call {call.id} changed concurrently")
         call.version += 1
-        call.change_seq = params.get("v_change_seq", call.change_seq)
+        call.change_seq = change_seq
         call.public_change = False
         self._insert_entries(call)
 

@@ -286,6 +286,23 @@ def test_on_postgresql_a_poll_reads_its_call_with_authentications_query(app, eng
     assert len(statements) == (1 if engine.dialect.name == "postgresql" else 2), statements
 
 
+def test_on_postgresql_a_write_takes_its_change_number_in_the_calls_own_statement(app, engine):
+    """The change sequence's UPDATE is a round trip of its own unless it rides in the
+    call's INSERT or UPDATE (a data-modifying CTE, PostgreSQL only). On SQLite, which has
+    none, it stays a statement of its own."""
+    from tests.integration.test_soap_protocol import CREATE
+
+    postgresql = engine.dialect.name == "postgresql"
+    for body in (envelope("CreateCall", CREATE), envelope(
+            "AddCallNote", f"<h:CallId>{create_call(app)}</h:CallId><h:Text>Still down.</h:Text>")):
+        _, statements = statements_of(engine, app, body)
+        counter_alone = [s for s in statements if s.lstrip().startswith("UPDATE change_counter")]
+        writes = [s for s in statements if "change_seq" in s and not s.lstrip().startswith("SELECT")]
+        assert len(writes) == 1, statements
+        assert len(counter_alone) == (0 if postgresql else 1), statements
+        assert ("next_change" in writes[0]) is postgresql
+
+
 def test_a_writing_unit_of_work_never_fills_the_call_cache(engine, seeded, uow_factory):
     """What a writer reads may be rolled back; another writer may then commit the same
     version with other entries. Only committed reads are kept."""

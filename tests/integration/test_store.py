@@ -65,6 +65,42 @@ def test_external_ticket_id_is_unique_per_customer_side(uow_factory, seeded):
             uow.calls.add(new_call(acme))
 
 
+def test_visible_changes_are_numbered_in_order_and_a_stale_save_keeps_no_number(uow_factory, seeded):
+    """A customer-visible change takes the next change number with the call's own write
+    (on PostgreSQL in the same statement: CallRepository.add and save). A save that loses
+    the optimistic check takes none: the number it drew goes with its rollback."""
+    customer_id = seeded["acme-tts"].customer_id
+    with uow_factory() as uow:
+        uow.begin_write()
+        call = new_call(customer_id)
+        uow.calls.add(call)
+        uow.commit()
+    start = call.change_seq
+    with uow_factory() as uow:
+        stale = uow.calls.get(call.id)
+    with uow_factory() as uow:
+        uow.begin_write()
+        fresh = uow.calls.get(call.id)
+        fresh.record(Entry(EntryKind.HISTORY, "visible", "tester", NOW + timedelta(minutes=1)))
+        uow.calls.save(fresh)
+        uow.commit()
+    assert fresh.change_seq == start + 1
+    with uow_factory() as uow:
+        uow.begin_write()
+        stale.record(Entry(EntryKind.HISTORY, "stale", "tester", NOW + timedelta(minutes=2)))
+        with pytest.raises(Conflict):
+            uow.calls.save(stale)
+    with uow_factory() as uow:
+        uow.begin_write()
+        other = new_call(customer_id, ext="INC-2")
+        uow.calls.add(other)
+        uow.commit()
+    assert other.change_seq == start + 2
+    with uow_factory() as uow:
+        assert [uow.calls.get(c).change_seq for c in (call.id, other.id)] == [start + 1, start + 2]
+        assert [e.text for e in uow.calls.entries(call.id)] == ["created", "internal", "visible"]
+
+
 def test_save_of_a_stale_call_raises_conflict(uow_factory, seeded):
     with uow_factory() as uow:
         uow.begin_write()
