@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 import base64
+import functools
 
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, union, update
 from sqlalchemy.exc import IntegrityError
@@ -52,16 +53,69 @@ _INSERT_ENTRY = insert(EntryRow.__table__)
 _COUNTER = ChangeCounterRow.__table__
 _NEXT_CHANGE = (update(_COUNTER).where(_COUNTER.c.id == CHANGE_SEQUENCE)
                 .values(value=_COUNTER.c.value + 1).returning(_COUNTER.c.value))
-#: Where every statement is a round trip (PostgreSQL), the change sequence's UPDATE rides in
-#: the call's INSERT or UPDATE as a data-modifying CTE: one statement where there were two.
-#: It runs once, whatever the outer statement matches, and holds the counter's row lock
-#: until the transaction ends, as on its own. (SQLite has no data-modifying CTEs.)
+#: Where every statement is a round trip (PostgreSQL), a write of a call is one statement:
+#: the change sequence's UPDATE and the INSERT of the call's new entries ride in the call's
+#: INSERT or UPDATE as data-modifying CTEs, where each was a statement of its own. They run
+#: once, whatever the outer statement matches (a save that loses the optimistic check
+#: raises Conflict, and its transaction is rolled back), and the counter's row stays locked
+#: until the transaction ends, as before. SQLite has no data-modifying CTEs.
 _NEXT_CHANGE_CTE = _NEXT_CHANGE.cte("next_change")
 _NEXT_CHANGE_VALUE = select(_NEXT_CHANGE_CTE.c.value).scalar_subquery()
-_INSERT_CALL_NUMBERED = (insert(_CALLS).values(change_seq=_NEXT_CHANGE_VALUE).add_cte(_NEXT_CHANGE_CTE)
-                         .returning(_CALLS.c.id, _CALLS.c.change_seq))
-_SAVE_CALL_NUMBERED = (_save_statement([*_CALL_COLUMNS, "version"]).values(change_seq=_NEXT_CHANGE_VALUE)
-                       .add_cte(_NEXT_CHANGE_CTE).returning(_CALLS.c.change_seq))
+_ENTRY_TABLE = EntryRow.__table__
+_ENTRY_COLUMNS = ("kind", "visibility", "contact_type", "author", "text", "path", "created_at")
+#: New entries written in their call's statement at most; more go in a statement of their own.
+_FOLDED_ENTRIES = 8
+
+
+def _new_entries_cte(call_id, count: int):
+    """The INSERT of ``count`` entries of the call ``call_id`` (an SQL expression), as a CTE;
+    the i-th entry's values are the parameters e{i}_kind, e{i}_visibility... (_entry_params)."""
+    return insert(_ENTRY_TABLE).values([
+        {"call_id": call_id, **{c: bindparam(f"e{i}_{c}", type_=_ENTRY_TABLE.c[c].type) for c in _ENTRY_COLUMNS}}
+        for i in range(count)]).cte("new_entries")
+
+
+@functools.cache
+def _insert_call_folded(entries: int):
+    """The call's INSERT with its change number and its first ``entries`` entries (PostgreSQL)."""
+    new_call = (insert(_CALLS)
+                .values({name: bindparam(name, type_=_CALLS.c[name].type)
+                         for name in (*_CALL_COLUMNS, "version", "staff_unread")})
+                .values(change_seq=_NEXT_CHANGE_VALUE)
+                .returning(_CALLS.c.id, _CALLS.c.change_seq).cte("new_call"))
+    statement = select(new_call.c.id, new_call.c.change_seq).add_cte(_NEXT_CHANGE_CTE)
+    if entries:
+        statement = statement.add_cte(_new_entries_cte(select(new_call.c.id).scalar_subquery(), entries))
+    return statement
+
+
+@functools.cache
+def _save_call_folded(numbered: bool, entries: int):
+    """The call's UPDATE, with the next change number if ``numbered``, and the INSERT of
+    ``entries`` new entries (PostgreSQL). It returns a row if the optimistic check passed."""
+    statement = _save_statement([*_CALL_COLUMNS, "version"])
+    if numbered:
+        statement = statement.values(change_seq=_NEXT_CHANGE_VALUE).add_cte(_NEXT_CHANGE_CTE)
+    if entries:
+        statement = statement.add_cte(_new_entries_cte(bindparam("w_id"), entries))
+    return statement.returning(_CALLS.c.change_seq)
+
+
+def _entry_values(call_id: int | None, entry: Entry) -> dict:
+    return {"call_id": call_id, "kind": entry.kind.value, "visibility": entry.visibility.value,
+            "contact_type": entry.contact_type.value if entry.contact_type else None,
+            "author": entry.author, "text": entry.text, "path": entry.path, "created_at": entry.created_at}
+
+
+def _entry_params(entries) -> dict:
+    """The parameters of _new_entries_cte for these entries."""
+    params = {}
+    for i, entry in enumerate(entries):
+        values = _entry_values(None, entry)
+        params.update((f"e{i}_{c}", values[c]) for c in _ENTRY_COLUMNS)
+    return params
+
+
 _REFERENCE_VERSION = select(_COUNTER.c.value).where(_COUNTER.c.id == REFERENCE_VERSION)
 #: Where a unit of work's session keeps the reference version it first read (see
 #: reference_version).
@@ -268,18 +322,20 @@ class CallRepository:
 
     def add(self, call: Call) -> None:
         values = {**_call_values(call), "version": 1, "staff_unread": False}
-        numbered = self.session.round_trips  # the number comes with the INSERT
-        if not numbered:
+        folded = self._folded_entries(call)  # PostgreSQL: one statement for it all
+        if folded is None:
             values["change_seq"] = self._next_change_seq()
         try:
-            if numbered:
-                call_id, change_seq = _core(self.session, _INSERT_CALL_NUMBERED, values).first()
+            if folded is not None:
+                values.update(_entry_params(folded))
+                call_id, change_seq = _core(self.session, _insert_call_folded(len(folded)), values).first()
             else:
                 call_id, change_seq = _core(self.session, _INSERT_CALL, values).scalar_one(), values["change_seq"]
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
         call.id, call.version, call.change_seq = call_id, 1, change_seq
         call.public_change = False
+        del call.new_entries[:len(folded or ())]
         self._insert_entries(call)
 
     def save(self, call: Call) -> None:
@@ -292,12 +348,14 @@ class CallRepository:
         params = {f"v_{name}": value for name, value in _call_values(call).items()}
         params.update(w_id=call.id, w_version=call.version, v_version=call.version + 1)
         change_seq = call.change_seq
-        if not call.public_change:
+        folded = self._folded_entries(call)  # PostgreSQL: one statement for it all
+        if folded is not None:
+            params.update(_entry_params(folded))
+            rows = _core(self.session, _save_call_folded(call.public_change, len(folded)), params).all()
+            changed = len(rows)
+            change_seq = rows[0][0] if rows else change_seq
+        elif not call.public_change:
             changed = _core(self.session, _SAVE_CALL, params).rowcount
-        elif self.session.round_trips:  # the number comes with the UPDATE
-            numbered = _core(self.session, _SAVE_CALL_NUMBERED, params).all()
-            changed = len(numbered)
-            change_seq = numbered[0][0] if numbered else change_seq
         else:
             params["v_change_seq"] = change_seq = self._next_change_seq()
             changed = _core(self.session, _SAVE_CALL_CHANGED, params).rowcount
@@ -305,8 +363,17 @@ class CallRepository:
             raise Conflict(f"call {call.id} changed concurrently")
         call.version += 1
         call.change_seq = change_seq
+        del call.new_entries[:len(folded or ())]
         call.public_change = False
         self._insert_entries(call)
+
+    def _folded_entries(self, call: Call) -> list[Entry] | None:
+        """Where statements are round trips (PostgreSQL), the call's new entries that its own
+        statement writes (all of them, up to _FOLDED_ENTRIES); None where they and the change
+        number take statements of their own."""
+        if not self.session.round_trips:
+            return None
+        return call.new_entries[:_FOLDED_ENTRIES]
 
     def _next_change_seq(self) -> int:
         """The next number of the store-wide change sequence. The UPDATE locks the counter's
@@ -435,11 +502,7 @@ class CallRepository:
     def _insert_entries(self, call: Call) -> None:
         if not call.new_entries:
             return
-        _core(self.session, _INSERT_ENTRY, [
-            {"call_id": call.id, "kind": e.kind.value, "visibility": e.visibility.value,
-             "contact_type": e.contact_type.value if e.contact_type else None,
-             "author": e.author, "text": e.text, "path": e.path, "created_at": e.created_at}
-            for e in call.new_entries])
+        _core(self.session, _INSERT_ENTRY, [_entry_values(call.id, e) for e in call.new_entries])
         call.new_entries.clear()
 
     def entries(self, call_id: int, visibility: Visibility | None = None) -> list[Entry]:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from helpdesk_soap.domain.model import (Call, Category, Entry, EntryKind, Priority, SolutionState,
-                                        Visibility)
+from helpdesk_soap.domain.model import (Call, Category, ContactType, Entry, EntryKind, Priority,
+                                        SolutionState, Visibility)
 from helpdesk_soap.services.unit_of_work import Conflict
 
 NOW = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
@@ -99,6 +99,35 @@ def test_visible_changes_are_numbered_in_order_and_a_stale_save_keeps_no_number(
     with uow_factory() as uow:
         assert [uow.calls.get(c).change_seq for c in (call.id, other.id)] == [start + 1, start + 2]
         assert [e.text for e in uow.calls.entries(call.id)] == ["created", "internal", "visible"]
+
+
+def test_many_new_entries_are_stored_in_the_order_they_were_made(uow_factory, seeded):
+    """On PostgreSQL the call's own statement writes up to eight new entries (repository.py:
+    _FOLDED_ENTRIES), and any more follow in a statement of their own: all are stored, in
+    order, on a new call and on a saved one."""
+    call = new_call(seeded["acme-tts"].customer_id)
+    for n in range(10):
+        call.record(Entry(EntryKind.HISTORY, f"first {n}", "tester", NOW + timedelta(minutes=n)))
+    with uow_factory() as uow:
+        uow.begin_write()
+        uow.calls.add(call)
+        uow.commit()
+    assert call.new_entries == []
+    with uow_factory() as uow:
+        uow.begin_write()
+        again = uow.calls.get(call.id)
+        for n in range(10):
+            again.record(Entry(EntryKind.CONTACT if n % 2 else EntryKind.HISTORY, f"then {n}", "tester",
+                               NOW + timedelta(hours=1, minutes=n), contact_type=ContactType.PHONE if n % 2 else None))
+        uow.calls.save(again)
+        uow.commit()
+    assert again.new_entries == []
+    with uow_factory() as uow:
+        stored = uow.calls.entries(call.id)
+    assert [e.text for e in stored] == ["created", "internal", *(f"first {n}" for n in range(10)),
+                                        *(f"then {n}" for n in range(10))]
+    assert [e.kind for e in stored[-2:]] == [EntryKind.HISTORY, EntryKind.CONTACT]
+    assert stored[-1].contact_type is ContactType.PHONE and stored[-1].created_at == NOW + timedelta(hours=1, minutes=9)
 
 
 def test_save_of_a_stale_call_raises_conflict(uow_factory, seeded):
