@@ -24,13 +24,18 @@ def new_call(customer_id: int, ext: str | None = "INC-1") -> Call:
     return call
 
 
-def test_call_round_trips_with_entries(uow_factory, seeded):
-    customer_id = seeded["acme-tts"].customer_id
+def stored(uow_factory, call: Call) -> Call:
+    """``call``, added and committed in a unit of work of its own."""
     with uow_factory() as uow:
         uow.begin_write()
-        call = new_call(customer_id)
         uow.calls.add(call)
         uow.commit()
+    return call
+
+
+def test_call_round_trips_with_entries(uow_factory, seeded):
+    customer_id = seeded["acme-tts"].customer_id
+    call = stored(uow_factory, new_call(customer_id))
     with uow_factory() as uow:
         loaded = uow.calls.get(call.id)
         public = uow.calls.entries(call.id, visibility=Visibility.PUBLIC)
@@ -70,11 +75,7 @@ def test_visible_changes_are_numbered_in_order_and_a_stale_save_keeps_no_number(
     (on PostgreSQL in the same statement: CallRepository.add and save). A save that loses
     the optimistic check takes none: the number it drew goes with its rollback."""
     customer_id = seeded["acme-tts"].customer_id
-    with uow_factory() as uow:
-        uow.begin_write()
-        call = new_call(customer_id)
-        uow.calls.add(call)
-        uow.commit()
+    call = stored(uow_factory, new_call(customer_id))
     start = call.change_seq
     with uow_factory() as uow:
         stale = uow.calls.get(call.id)
@@ -90,11 +91,7 @@ def test_visible_changes_are_numbered_in_order_and_a_stale_save_keeps_no_number(
         stale.record(Entry(EntryKind.HISTORY, "stale", "tester", NOW + timedelta(minutes=2)))
         with pytest.raises(Conflict):
             uow.calls.save(stale)
-    with uow_factory() as uow:
-        uow.begin_write()
-        other = new_call(customer_id, ext="INC-2")
-        uow.calls.add(other)
-        uow.commit()
+    other = stored(uow_factory, new_call(customer_id, ext="INC-2"))
     assert other.change_seq == start + 2
     with uow_factory() as uow:
         assert [uow.calls.get(c).change_seq for c in (call.id, other.id)] == [start + 1, start + 2]
@@ -108,10 +105,7 @@ def test_many_new_entries_are_stored_in_the_order_they_were_made(uow_factory, se
     call = new_call(seeded["acme-tts"].customer_id)
     for n in range(10):
         call.record(Entry(EntryKind.HISTORY, f"first {n}", "tester", NOW + timedelta(minutes=n)))
-    with uow_factory() as uow:
-        uow.begin_write()
-        uow.calls.add(call)
-        uow.commit()
+    stored(uow_factory, call)
     assert call.new_entries == []
     with uow_factory() as uow:
         uow.begin_write()
@@ -123,11 +117,11 @@ def test_many_new_entries_are_stored_in_the_order_they_were_made(uow_factory, se
         uow.commit()
     assert again.new_entries == []
     with uow_factory() as uow:
-        stored = uow.calls.entries(call.id)
-    assert [e.text for e in stored] == ["created", "internal", *(f"first {n}" for n in range(10)),
+        entries = uow.calls.entries(call.id)
+    assert [e.text for e in entries] == ["created", "internal", *(f"first {n}" for n in range(10)),
                                         *(f"then {n}" for n in range(10))]
-    assert [e.kind for e in stored[-2:]] == [EntryKind.HISTORY, EntryKind.CONTACT]
-    assert stored[-1].contact_type is ContactType.PHONE and stored[-1].created_at == NOW + timedelta(hours=1, minutes=9)
+    assert [e.kind for e in entries[-2:]] == [EntryKind.HISTORY, EntryKind.CONTACT]
+    assert entries[-1].contact_type is ContactType.PHONE and entries[-1].created_at == NOW + timedelta(hours=1, minutes=9)
 
 
 def test_save_of_a_stale_call_raises_conflict(uow_factory, seeded):
