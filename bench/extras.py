@@ -181,7 +181,8 @@ def auth_share(url: str, rounds: int = 12, per_round: int = 250) -> dict[str, Au
                 GatewayApplication._authenticate = already_known
                 without.append(seconds_each(request))
             whole = statistics.median(with_auth)
-            out[label] = AuthShare(whole - statistics.median(without), statistics.median(inside), whole)
+            out[label] = AuthShare(whole - statistics.median(without), statistics.median(inside),
+                                   whole)
     finally:
         GatewayApplication._authenticate = authenticate
         app.close()

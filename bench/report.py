@@ -65,13 +65,15 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
             lines.append(f"| {name} | " + " | ".join(f"{ip[k][name]:.0f}" for k in ip) + " |")
         lines.append("")
     if "auth" in other:
-        lines.append("- Authentication's share of a GetCallData request's in-process time, what it adds "
-                     "to the request (target ≤ 10%): " + ", ".join(
-                         f"{k} {a.added / a.request * 100:.1f}% ({a.added * 1e6:.0f} of {a.request * 1e6:.0f} µs)"
-                         for k, a in other["auth"].items())
-                     + "; time inside the authentication step, with the versions query every request "
-                     "needs: " + ", ".join(f"{k} {a.inside / a.request * 100:.1f}% ({a.inside * 1e6:.0f} µs)"
-                                           for k, a in other["auth"].items()) + ".")
+        auth = other["auth"]
+        added = ", ".join(f"{k} {a.added / a.request * 100:.1f}% "
+                          f"({a.added * 1e6:.0f} of {a.request * 1e6:.0f} µs)"
+                          for k, a in auth.items())
+        inside = ", ".join(f"{k} {a.inside / a.request * 100:.1f}% ({a.inside * 1e6:.0f} µs)"
+                           for k, a in auth.items())
+        lines.append("- Authentication's share of a GetCallData request's in-process time, what it "
+                     f"adds to the request (target ≤ 10%): {added}; time inside the authentication "
+                     f"step, with the versions query every request needs: {inside}.")
     if "zeep" in other:
         lines.append("- zeep start-up: " + ", ".join(f"{k} {v * 1000:.0f} ms"
                                                      for k, v in other["zeep"].items()) + ".")

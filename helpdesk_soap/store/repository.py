@@ -37,7 +37,7 @@ _CALLS = CallRow.__table__
 _CALL_BY_ID = select(_CALLS).where(_CALLS.c.id == bindparam("call_id"))
 _CALL_BY_EXTERNAL_ID = select(_CALLS).where(_CALLS.c.origin_customer_id == bindparam("origin"),
                                             _CALLS.c.external_ticket_id == bindparam("external"))
-_INSERT_CALL = insert(_CALLS).returning(_CALLS.c.id)
+_INSERT_CALL = insert(_CALLS).returning(_CALLS.c.id, _CALLS.c.change_seq)
 _CALL_BY_ID_LOCKED = _CALL_BY_ID.with_for_update()
 
 
@@ -62,7 +62,8 @@ _NEXT_CHANGE = (update(_COUNTER).where(_COUNTER.c.id == CHANGE_SEQUENCE)
 _NEXT_CHANGE_CTE = _NEXT_CHANGE.cte("next_change")
 _NEXT_CHANGE_VALUE = select(_NEXT_CHANGE_CTE.c.value).scalar_subquery()
 _ENTRY_TABLE = EntryRow.__table__
-_ENTRY_COLUMNS = ("kind", "visibility", "contact_type", "author", "text", "path", "created_at")
+#: The columns an entry gives (its id is the database's, its call the statement's).
+_ENTRY_COLUMNS = tuple(c.key for c in _ENTRY_TABLE.columns if c.key not in ("id", "call_id"))
 #: New entries written in their call's statement at most; more go in a statement of their own.
 _FOLDED_ENTRIES = 8
 
@@ -71,7 +72,8 @@ def _new_entries_cte(call_id, count: int):
     """The INSERT of ``count`` entries of the call ``call_id`` (an SQL expression), as a CTE;
     the i-th entry's values are the parameters e{i}_kind, e{i}_visibility... (_entry_params)."""
     return insert(_ENTRY_TABLE).values([
-        {"call_id": call_id, **{c: bindparam(f"e{i}_{c}", type_=_ENTRY_TABLE.c[c].type) for c in _ENTRY_COLUMNS}}
+        {"call_id": call_id,
+         **{c: bindparam(f"e{i}_{c}", type_=_ENTRY_TABLE.c[c].type) for c in _ENTRY_COLUMNS}}
         for i in range(count)]).cte("new_entries")
 
 
@@ -85,7 +87,8 @@ def _insert_call_folded(entries: int):
                 .returning(_CALLS.c.id, _CALLS.c.change_seq).cte("new_call"))
     statement = select(new_call.c.id, new_call.c.change_seq).add_cte(_NEXT_CHANGE_CTE)
     if entries:
-        statement = statement.add_cte(_new_entries_cte(select(new_call.c.id).scalar_subquery(), entries))
+        call_id = select(new_call.c.id).scalar_subquery()
+        statement = statement.add_cte(_new_entries_cte(call_id, entries))
     return statement
 
 
@@ -104,7 +107,8 @@ def _save_call_folded(numbered: bool, entries: int):
 def _entry_values(call_id: int | None, entry: Entry) -> dict:
     return {"call_id": call_id, "kind": entry.kind.value, "visibility": entry.visibility.value,
             "contact_type": entry.contact_type.value if entry.contact_type else None,
-            "author": entry.author, "text": entry.text, "path": entry.path, "created_at": entry.created_at}
+            "author": entry.author, "text": entry.text, "path": entry.path,
+            "created_at": entry.created_at}
 
 
 def _entry_params(entries) -> dict:
@@ -325,12 +329,12 @@ class CallRepository:
         folded = self._folded_entries(call)  # PostgreSQL: one statement for it all
         if folded is None:
             values["change_seq"] = self._next_change_seq()
+            statement = _INSERT_CALL
+        else:
+            values.update(_entry_params(folded))
+            statement = _insert_call_folded(len(folded))
         try:
-            if folded is not None:
-                values.update(_entry_params(folded))
-                call_id, change_seq = _core(self.session, _insert_call_folded(len(folded)), values).first()
-            else:
-                call_id, change_seq = _core(self.session, _INSERT_CALL, values).scalar_one(), values["change_seq"]
+            call_id, change_seq = _core(self.session, statement, values).first()
         except IntegrityError as exc:
             raise Conflict(str(exc.orig)) from exc
         call.id, call.version, call.change_seq = call_id, 1, change_seq
@@ -347,22 +351,23 @@ class CallRepository:
         """
         params = {f"v_{name}": value for name, value in _call_values(call).items()}
         params.update(w_id=call.id, w_version=call.version, v_version=call.version + 1)
-        change_seq = call.change_seq
         folded = self._folded_entries(call)  # PostgreSQL: one statement for it all
         if folded is not None:
             params.update(_entry_params(folded))
-            rows = _core(self.session, _save_call_folded(call.public_change, len(folded)), params).all()
-            changed = len(rows)
-            change_seq = rows[0][0] if rows else change_seq
-        elif not call.public_change:
-            changed = _core(self.session, _SAVE_CALL, params).rowcount
+            statement = _save_call_folded(call.public_change, len(folded))
+        elif call.public_change:
+            params["v_change_seq"] = self._next_change_seq()
+            statement = _SAVE_CALL_CHANGED
         else:
-            params["v_change_seq"] = change_seq = self._next_change_seq()
-            changed = _core(self.session, _SAVE_CALL_CHANGED, params).rowcount
-        if changed != 1:
+            statement = _SAVE_CALL
+        result = _core(self.session, statement, params)
+        if result.rowcount != 1:
             raise Conflict(f"call {call.id} changed concurrently")
         call.version += 1
-        call.change_seq = change_seq
+        if folded is not None:  # it returns the number the call has now, new or not
+            call.change_seq = result.first()[0]
+        else:
+            call.change_seq = params.get("v_change_seq", call.change_seq)
         del call.new_entries[:len(folded or ())]
         call.public_change = False
         self._insert_entries(call)

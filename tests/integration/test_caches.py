@@ -297,7 +297,8 @@ def test_on_postgresql_a_write_of_a_call_is_one_statement(app, engine):
             "AddCallNote", f"<h:CallId>{create_call(app)}</h:CallId><h:Text>Still down.</h:Text>")):
         _, statements = statements_of(engine, app, body)
         counter_alone = [s for s in statements if s.lstrip().startswith("UPDATE change_counter")]
-        writes = [s for s in statements if "change_seq" in s and not s.lstrip().startswith("SELECT")]
+        writes = [s for s in statements
+                  if "change_seq" in s and not s.lstrip().startswith("SELECT")]
         assert len(writes) == 1, statements
         entries_alone = [s for s in statements if s.lstrip().startswith("INSERT INTO call_entries")]
         assert len(counter_alone) == len(entries_alone) == (0 if postgresql else 1), statements

@@ -70,7 +70,7 @@ def test_external_ticket_id_is_unique_per_customer_side(uow_factory, seeded):
             uow.calls.add(new_call(acme))
 
 
-def test_visible_changes_are_numbered_in_order_and_a_stale_save_keeps_no_number(uow_factory, seeded):
+def test_visible_changes_are_numbered_in_order_and_a_stale_save_keeps_none(uow_factory, seeded):
     """A customer-visible change takes the next change number with the call's own write
     (on PostgreSQL in the same statement: CallRepository.add and save). A save that loses
     the optimistic check takes none: the number it drew goes with its rollback."""
@@ -111,17 +111,20 @@ def test_many_new_entries_are_stored_in_the_order_they_were_made(uow_factory, se
         uow.begin_write()
         again = uow.calls.get(call.id)
         for n in range(10):
-            again.record(Entry(EntryKind.CONTACT if n % 2 else EntryKind.HISTORY, f"then {n}", "tester",
-                               NOW + timedelta(hours=1, minutes=n), contact_type=ContactType.PHONE if n % 2 else None))
+            contact = n % 2 == 1
+            again.record(Entry(EntryKind.CONTACT if contact else EntryKind.HISTORY, f"then {n}",
+                               "tester", NOW + timedelta(hours=1, minutes=n),
+                               contact_type=ContactType.PHONE if contact else None))
         uow.calls.save(again)
         uow.commit()
     assert again.new_entries == []
     with uow_factory() as uow:
         entries = uow.calls.entries(call.id)
     assert [e.text for e in entries] == ["created", "internal", *(f"first {n}" for n in range(10)),
-                                        *(f"then {n}" for n in range(10))]
+                                         *(f"then {n}" for n in range(10))]
     assert [e.kind for e in entries[-2:]] == [EntryKind.HISTORY, EntryKind.CONTACT]
-    assert entries[-1].contact_type is ContactType.PHONE and entries[-1].created_at == NOW + timedelta(hours=1, minutes=9)
+    assert entries[-1].contact_type is ContactType.PHONE
+    assert entries[-1].created_at == NOW + timedelta(hours=1, minutes=9)
 
 
 def test_save_of_a_stale_call_raises_conflict(uow_factory, seeded):
