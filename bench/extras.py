@@ -124,6 +124,56 @@ class AuthShare(NamedTuple):
     request: float
 
 
+def auth_share_http(base: str, service, url: str, seeded: workload.Seeded, tmp: Path, loader: str,
+                    rounds: int = 16, seconds: int = 1) -> dict[str, AuthShare]:
+    """Authentication's cost in a GetCallData request over HTTP, against the CPU the
+    gunicorn workers spend on the whole request (the figure the target is set on).
+
+    ``service`` (at ``base``) is the gateway under test. Next to it runs
+    ``bench.known_caller`` on the same database: the same server, except that a caller it
+    has seen once is taken as known. Runs of the same requests alternate between the two
+    (in turn first), at 2 connections; each round's difference of the workers' CPU per
+    request is one sample of what authenticating adds, and the figure is the median.
+    ``inside`` is not measured here (0)."""
+    from . import load
+    from .load import Series
+    from .run import Process, free_port, serve_env
+
+    port = free_port()
+    known_base = f"http://127.0.0.1:{port}"
+    known = Process([sys.executable, "-m", "bench.known_caller", f"127.0.0.1:{port}"],
+                    serve_env(url), tmp / "known-caller.log")
+    try:
+        known.wait_ready(known_base + "/helpdesk?wsdl")
+        answer = requests.post(base + "/helpdesk", data=workload.login(), timeout=10,
+                               headers={"Content-Type": "text/xml; charset=utf-8"}).content
+        token = answer.split(b"Token>", 1)[1].split(b"<", 1)[0].decode()
+        out = {}
+        for label, body in (("WS-Security", workload.get_call_data(seeded.call_20)),
+                            ("Session token", workload.get_call_data(seeded.call_20, token))):
+            series = Series(f"GetCallData, {label}", body=body)
+            servers = ((base, service), (known_base, known))
+            for at, _ in servers:
+                load.run(at, series, 2, 1, "warm-auth", loader)
+            added, whole = [], []
+            for r in range(rounds):
+                cpu = {}
+                for at, proc in servers if r % 2 == 0 else servers[::-1]:
+                    before = proc.cpu_seconds(main_threads=True)
+                    got = load.run(at, series, 2, seconds, f"auth-{r}", loader)
+                    if got.errors or not got.requests:
+                        raise RuntimeError(f"{label}: {got.errors} errors at {at}")
+                    cpu[at] = (proc.cpu_seconds(main_threads=True) - before) / got.requests
+                added.append(cpu[base] - cpu[known_base])
+                whole.append(cpu[base])
+            print(f"auth over HTTP, {label}: added " + " ".join(f"{a * 1e6:.0f}" for a in added)
+                  + " µs of " + " ".join(f"{w * 1e6:.0f}" for w in whole), file=sys.stderr)
+            out[label] = AuthShare(statistics.median(added), 0.0, statistics.median(whole))
+    finally:
+        known.stop()
+    return out
+
+
 def auth_share(url: str, rounds: int = 12, per_round: int = 250) -> dict[str, AuthShare]:
     """Authentication's cost in a GetCallData request, in-process, with WS-Security
     credentials and with a session token. Rounds of requests that authenticate alternate

@@ -12,7 +12,8 @@ Throughput is reported as a ratio to the floor measured next to it.
 
 It also measures a worker's peak RSS while it handles a ~10 MB request, the
 time from ``serve`` to its first answer, zeep's start-up (cold and cached
-WSDL), and in-process the share of a request's CPU spent on authentication.
+WSDL), and the share of a request's CPU spent on authentication: over HTTP, against a
+server that takes the caller as known (``bench.known_caller``), and in-process.
 Writes ``results.md`` and ``latency.png`` into ``--out``.
 """
 
@@ -68,11 +69,18 @@ class Process:
             time.sleep(0.02)
         raise RuntimeError(f"server did not answer:\n{self.log.read_text()}")
 
-    def cpu_seconds(self) -> float:
-        """CPU time (user + system) used so far by the workers, from /proc."""
+    def cpu_seconds(self, main_threads: bool = False) -> float:
+        """CPU time (user + system) used so far by the workers, from /proc, in clock ticks
+        (10 ms). With ``main_threads``, the scheduler's count in nanoseconds where the kernel
+        keeps it (/proc/PID/sched): exact, but of each worker's main thread only, so only for
+        requests that start no thread (SQLite's writer-lock wait does)."""
         ticks = os.sysconf("SC_CLK_TCK")
         total = 0
         for pid in self.workers():
+            exact = _run_time(pid) if main_threads else None
+            if exact is not None:
+                total += exact * ticks
+                continue
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
@@ -92,6 +100,19 @@ class Process:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+
+
+def _run_time(pid: int) -> float | None:
+    """Seconds the main thread of PID has run so far, from /proc/PID/sched (kernels with
+    scheduler debugging), or None."""
+    try:
+        with open(f"/proc/{pid}/sched") as f:
+            for line in f:
+                if line.startswith("se.sum_exec_runtime"):
+                    return float(line.split(":", 1)[1]) / 1000  # milliseconds
+    except OSError:
+        pass
+    return None
 
 
 @contextmanager
@@ -178,7 +199,11 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
                       f"{f'  ERRORS {got.errors}' if got.errors else ''}", file=sys.stderr)
         exhausted = series[3].offset > len(seeded.proposed)
         memory = extras.memory(base, service, seeded.call_20) if args.extras else {}
-        return {"results": results, "startup": startup, "memory": memory, "url": url,
+        # On PostgreSQL the authentication query also brings the row of the call a poll
+        # reads, so a server that skips it makes a round trip more: no share to measure.
+        auth = extras.auth_share_http(base, service, url, seeded, tmp, args.loader) \
+            if args.extras and label == "sqlite" else {}
+        return {"results": results, "startup": startup, "memory": memory, "auth": auth, "url": url,
                 "exhausted": exhausted, "base": base, "seeded": seeded}
     finally:
         floor.stop()
