@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -169,6 +169,28 @@ def test_authentication_fails_alike_for_wrong_password_and_unknown_login(uow_fac
                 auth.authenticate(uow, verifier, name, password)
             messages.add(exc.value.message)
     assert len(messages) == 1
+
+
+def test_a_session_is_renewed_once_a_tenth_of_its_idle_period_is_used_as_set_now(uow_factory,
+                                                                                  seeded):
+    start = datetime.now(UTC).replace(microsecond=0)
+    with uow_factory() as uow:
+        _, grant = auth.open_session(uow, PasswordVerifier(), "acme-tts", "acme-password", start)
+    key = auth.token_hash(grant.token)
+
+    def use(minutes: int) -> datetime:
+        with uow_factory() as uow:
+            auth.authenticate_session(uow, grant.token, start + timedelta(minutes=minutes))
+        with uow_factory() as uow:
+            return uow.sessions.get(key)[1]
+
+    assert grant.expires_at == start + timedelta(minutes=60)
+    assert use(5) == start + timedelta(minutes=60), "55 of 60 minutes left: no write"
+    assert use(7) == start + timedelta(minutes=67), "53 left: renewed for a full period"
+    with uow_factory() as uow:
+        admin.set_setting(uow, "session_idle_minutes", "120")
+    assert use(8) == start + timedelta(minutes=128), "59 of 120 left: the new period counts"
+    assert use(20) == start + timedelta(minutes=128)
 
 
 def test_admin_rejects_bad_references(uow_factory, seeded):
