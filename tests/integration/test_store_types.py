@@ -47,7 +47,8 @@ def test_utc_datetimes_round_trip_and_refuse_naive_ones(dates):
     at = datetime(2026, 11, 24, 16, 0, 0, 1, UTC)
     with engine.begin() as connection:
         connection.execute(insert(table), {"id": 1, "at": at})
-        assert connection.execute(text("SELECT at FROM dates")).scalar() == "2026-11-24 16:00:00.000001"
+        stored = connection.execute(text("SELECT at FROM dates")).scalar()
+        assert stored == "2026-11-24 16:00:00.000001"
         assert connection.execute(select(table.c.at)).scalar() == at
         with pytest.raises(Exception, match="naive datetime"):
             connection.execute(insert(table), {"id": 2, "at": datetime(2026, 11, 24)})
