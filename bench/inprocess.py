@@ -47,7 +47,7 @@ def operations(seeded: workload.Seeded, app) -> dict[str, callable]:
     answers = iter(seeded.proposed)
     counter = iter(range(10**9))
     status, body = call(app, workload.login())
-    token = body.split(b"Token>", 1)[1].split(b"<", 1)[0].decode()
+    token = workload.token_of(body)
     return {
         "CreateCall": lambda: workload.create_call(f"IP-{next(counter)}"),
         "GetCallData (20)": lambda: workload.get_call_data(seeded.call_20),

@@ -75,6 +75,11 @@ def login() -> bytes:
                     user=None)
 
 
+def token_of(login_answer: bytes) -> str:
+    """The session token in the answer to ``login()``."""
+    return login_answer.split(b"Token>", 1)[1].split(b"<", 1)[0].decode()
+
+
 def add_attachment(call_id: int, payload_bytes: int) -> bytes:
     """An AddAttachment envelope whose base64 content is about ``payload_bytes`` long."""
     content = "QUJD" * (payload_bytes // 4)
