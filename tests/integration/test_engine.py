@@ -32,20 +32,30 @@ def test_sqlite_writers_queue_on_the_writer_lock_and_time_out(tmp_path):
     assert time.monotonic() - released < 0.05  # polled finely, not SQLite's 1-2-5-10 ms steps
     waiter.join()
     impatient = WriterLock(tmp_path / "db-writer.lock", timeout=0.1)
-    waiting = threading.active_count()
     with pytest.raises(OperationalError, match="locked"):
         impatient.acquire()
-    assert threading.active_count() == waiting + 1  # its waiter still queues for the lock
+    assert not impatient.held
     second.release()
-    deadline = time.monotonic() + 5
-    while threading.active_count() > waiting and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert threading.active_count() == waiting  # it got the lock, and let it go at once
+    # The abandoned wait got the lock after it was given up, and let it go at once.
     other = WriterLock(tmp_path / "db-writer.lock", timeout=0.1)
-    other.acquire()  # free: nobody keeps it
+    other.acquire()
     other.release()
-    impatient.acquire()
+    impatient.acquire()  # its waiter serves the next wait
+    assert impatient.held
     impatient.release()
+
+
+def test_a_writer_lock_waits_with_one_thread_of_its_own_however_often_it_waits(tmp_path):
+    holder = WriterLock(tmp_path / "db-writer.lock", timeout=5)
+    writer = WriterLock(tmp_path / "db-writer.lock", timeout=5)
+    before = threading.active_count()
+    for _ in range(20):
+        holder.acquire()
+        threading.Timer(0.005, holder.release).start()
+        writer.acquire()  # queued: the holder still has it
+        assert not holder.held
+        writer.release()
+    assert wait_for(lambda: threading.active_count() == before + 1)  # the timers ended
 
 
 def test_sqlite_transactions_read_a_snapshot_and_writers_begin_immediate(tmp_path):
