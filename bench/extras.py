@@ -231,3 +231,62 @@ def auth_share(url: str, rounds: int = 12, per_round: int = 250) -> dict[str, Au
         GatewayApplication._authenticate = authenticate
         app.close()
     return out
+
+
+class WriteFloor(NamedTuple):
+    """The write floor against the floor, and the gateway's CreateCall in the same rounds."""
+
+    ratio: float  # the write floor's requests/s over the floor's (median of the rounds)
+    cpu_ms: float  # the write floor's worker CPU per request
+    create_call: float  # the gateway's CreateCall requests/s over the floor's
+    create_call_cpu_ms: float
+    rounds: int
+    seconds: int
+
+
+def write_floor(base: str, service, floor_base: str, floor, url: str, tmp: Path, loader: str,
+                rounds: int = 3, seconds: int = 2) -> WriteFloor:
+    """How near the floor a CreateCall could get on this database: ``bench.write_floor``
+    (the floor plus CreateCall's statements, replayed on the driver alone) next to the
+    gateway (``service`` at ``base``) and the floor. Each round runs CreateCall on the
+    gateway, the write floor and the floor, at 2 connections, in turn first; ratios are
+    taken within a round, and the figures are medians over the rounds."""
+    from . import load
+    from .run import Process, create_call_series, free_port, serve_env
+
+    response = requests.post(base + "/helpdesk", data=workload.create_call("write-floor-response"),
+                             timeout=10, headers={"Content-Type": "text/xml; charset=utf-8"})
+    response.raise_for_status()
+    (tmp / "create-call-response.xml").write_bytes(response.content)
+    port = free_port()
+    writes_base = f"http://127.0.0.1:{port}"
+    writes = Process([sys.executable, "-m", "bench.write_floor", f"127.0.0.1:{port}",
+                      str(tmp / "create-call-response.xml")], serve_env(url),
+                     tmp / "write-floor.log")
+    try:
+        writes.wait_ready(writes_base,
+                          lambda: requests.post(writes_base + "/", data=b"x").status_code == 200)
+        servers = [(base, service), (writes_base, writes), (floor_base, floor)]
+        series = create_call_series()
+        load.run(writes_base, series, 2, 1, "warm-write-floor", loader)
+        ratios, cpus, gateway, gateway_cpus = [], [], [], []
+        for r in range(rounds):
+            got = {}
+            for at, proc in servers[r % 3:] + servers[:r % 3]:
+                before = proc.cpu_seconds()
+                tag = f"write-floor-{r}-{time.monotonic_ns()}"
+                result = load.run(at, series, 2, seconds, tag, loader)
+                if result.errors or not result.requests:
+                    raise RuntimeError(f"write floor: {result.errors} errors at {at}")
+                got[at] = (result.rps, (proc.cpu_seconds() - before) * 1000 / result.requests)
+            ratios.append(got[writes_base][0] / got[floor_base][0])
+            cpus.append(got[writes_base][1])
+            gateway.append(got[base][0] / got[floor_base][0])
+            gateway_cpus.append(got[base][1])
+        print("write floor: " + " ".join(f"{x:.2f}" for x in ratios) + "x the floor; CreateCall "
+              + " ".join(f"{x:.2f}" for x in gateway), file=sys.stderr)
+        return WriteFloor(statistics.median(ratios), statistics.median(cpus),
+                          statistics.median(gateway), statistics.median(gateway_cpus),
+                          rounds, seconds)
+    finally:
+        writes.stop()

@@ -60,6 +60,8 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
                          "HTTP, what it adds to the request against a server that takes the "
                          "caller as known (`bench.known_caller`; median of 16 paired 1 s runs at "
                          f"2 connections; target ≤ 10%): {shares}.")
+        if run.get("write_floor"):
+            lines.append(_write_floor(backend, run["write_floor"]))
         for k, v in run["memory"].items():
             lines.append(f"- Peak RSS growth of a worker, {k}: {v} (target ≤ 4×).")
         if run["exhausted"]:
@@ -88,6 +90,19 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
         lines.append("- zeep start-up: " + ", ".join(f"{k} {v * 1000:.0f} ms"
                                                      for k, v in other["zeep"].items()) + ".")
     return "\n".join(lines) + "\n"
+
+
+def _write_floor(backend: str, wf) -> str:
+    target = _target(backend, "CreateCall")
+    above = "" if target is None or wf.ratio >= target else (
+        f" The target of {target:g}× is above the write floor itself: no CreateCall can reach it "
+        "on this database and machine.")
+    return (f"- Write floor (`bench.write_floor`: the floor plus the statements one CreateCall "
+            f"sends the database, replayed on the driver alone; median of {wf.rounds} rounds of "
+            f"{wf.seconds} s runs at 2 connections): {wf.ratio:.2f}× the floor, "
+            f"{wf.cpu_ms:.2f} ms worker CPU a request; CreateCall in the same rounds "
+            f"{wf.create_call:.2f}×, {wf.create_call_cpu_ms:.2f} ms: "
+            f"{wf.create_call / wf.ratio:.2f} of the write floor.{above}")
 
 
 def _floor_cpu(results: dict) -> float:

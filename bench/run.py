@@ -198,12 +198,15 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
                       f"CPU/req {got.cpu_ms:.2f} ms (floor {ref.cpu_ms:.2f})"
                       f"{f'  ERRORS {got.errors}' if got.errors else ''}", file=sys.stderr)
         exhausted = series[3].offset > len(seeded.proposed)
+        writes = extras.write_floor(base, service, floor_base, floor, url, tmp, args.loader) \
+            if args.extras else None
         memory = extras.memory(base, service, seeded.call_20) if args.extras else {}
         # On PostgreSQL the authentication query also brings the row of the call a poll
         # reads, so a server that skips it makes a round trip more: no share to measure.
         auth = extras.auth_share_http(base, service, url, seeded, tmp, args.loader) \
             if args.extras and label == "sqlite" else {}
-        return {"results": results, "startup": startup, "memory": memory, "auth": auth, "url": url,
+        return {"results": results, "startup": startup, "memory": memory, "auth": auth,
+                "write_floor": writes, "url": url,
                 "exhausted": exhausted, "base": base, "seeded": seeded}
     finally:
         floor.stop()
