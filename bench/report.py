@@ -24,9 +24,10 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
     for backend, run in runs.items():
         lines += [f"**{backend}**, {TABLE_AT} connections (ratio: requests/s against the floor run "
                   f"right after it; peak: best of 1–16 connections against the floor's best)", "",
-                  "| operation | req/s | floor req/s | ratio | target | peak ratio | p50 ms | p99 ms "
-                  "| max ms | p99/p50 | worker CPU ms/req | CPU ratio |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| operation | req/s | floor req/s | ratio | target | peak ratio "
+                  "| own-bytes ratio | p50 ms | p99 ms | max ms | p99/p50 | worker CPU ms/req "
+                  "| CPU ratio |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for op, by_c in run["results"].items():
             got, ref = by_c[TABLE_AT]
             peak = max(g.rps for g, _ in by_c.values()) / max(r.rps for _, r in by_c.values())
@@ -34,19 +35,31 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
             mark = "" if target is None else (f"≥ {target:g} " + ("✔" if got.rps / ref.rps >= target
                                                                     else "✘"))
             err = f" ({got.errors} errors)" if got.errors else ""
+            own = run.get("own_floor", {}).get(op)
+            own_ratio = f"{own[0]:.2f}" if own else ""
             lines.append(f"| {op}{err} | {got.rps:.0f} | {ref.rps:.0f} | {got.rps / ref.rps:.2f} | "
-                         f"{mark} | {peak:.2f} | {got.p50_ms:.2f} | {got.p99_ms:.2f} | "
+                         f"{mark} | {peak:.2f} | {own_ratio} | {got.p50_ms:.2f} | "
+                         f"{got.p99_ms:.2f} | "
                          f"{got.max_ms:.1f} | {got.p99_ms / got.p50_ms:.1f} | {got.cpu_ms:.2f} | "
                          f"{_cpu_ratio(by_c)} |")
         floor = [ref for by_c in run["results"].values() for _, ref in [by_c[TABLE_AT]]]
         best = max(floor, key=lambda r: r.rps)
         floor_cpu = _floor_cpu(run["results"])
-        lines.append(f"| floor (best of its runs) | {best.rps:.0f} | | 1 | | | {best.p50_ms:.2f} | "
+        lines.append(f"| floor (best of its runs) | {best.rps:.0f} | | 1 | | | | "
+                     f"{best.p50_ms:.2f} | "
                      f"{best.p99_ms:.2f} | {best.max_ms:.1f} | {best.p99_ms / best.p50_ms:.1f} | "
                      f"{floor_cpu:.2f} | 1 |")
         results = run["results"]
         small = results["GetCallData (20 history, 5 contacts)"][TABLE_AT][0]
         large = results["GetCallData (500 history)"][TABLE_AT][0]
+        if run.get("own_floor"):
+            sizes = ", ".join(f"{op} {size / 1000:.1f} KB"
+                              for op, (_, size) in run["own_floor"].items())
+            lines += ["", "Own-bytes ratio: requests/s against a floor that answers the "
+                      "operation's own response, byte for byte, instead of GetCallData (20)'s "
+                      "(median of "
+                      f"2 paired runs at {TABLE_AT} connections; responses: {sizes}). The targets "
+                      "are judged on the ratio column."]
         lines += ["", f"- GetCallData with 500 entries costs {small.rps / large.rps:.1f}× one with 20 "
                       f"(target ≤ 10×).",
                   "- Time after `serve` starts (migrations included) until: " + ", ".join(

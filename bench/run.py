@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import statistics
 import socket
 import subprocess
 import sys
@@ -146,6 +147,51 @@ def answer_series(seeded: workload.Seeded) -> Series:
         b"<h:CallId>0<", b"<h:CallId>@ID@<"), ids=seeded.proposed, id_marker=b"@ID@")
 
 
+def own_responses(base: str, series: list[Series], seeded: workload.Seeded, tmp: Path
+                  ) -> dict[str, tuple[str, Path]]:
+    """Each series' response, as the gateway answers it, in a file: for the floor to answer
+    with at a path of its own (name: (path, file))."""
+    out = {}
+    for n, s in enumerate(series):
+        body = s.body
+        if s.counter_marker is not None:
+            body = body.replace(s.counter_marker, b"own-floor-response")
+        if s.id_marker is not None:  # the last of the ids: the runs never get that far
+            body = body.replace(s.id_marker, str(s.ids[-1]).encode())
+        answer = requests.post(base + "/helpdesk", data=body, timeout=10,
+                               headers={"Content-Type": "text/xml; charset=utf-8"})
+        answer.raise_for_status()
+        file = tmp / f"own-response-{n}.xml"
+        file.write_bytes(answer.content)
+        out[s.name] = (f"/own/{n}", file)
+    return out
+
+
+def own_bytes_floor(base: str, service, floor_base: str, floor, series: list[Series],
+                    own: dict[str, tuple[str, Path]], label: str, args, rounds: int = 2
+                    ) -> dict[str, tuple[float, int]]:
+    """Each operation against a floor that answers its own response's bytes, at 2
+    connections: (median ratio over ``rounds`` paired runs, response bytes). The table's
+    floor always answers GetCallData (20)'s 7.5 KB; GetCallData (500)'s answer is 130 KB,
+    and moving those bytes is part of any server's cost."""
+    out = {}
+    for s in series:
+        if s.name not in own:
+            continue
+        path, file = own[s.name]
+        floor_series = Series("floor", path=path, body=s.body)
+        ratios = []
+        for r in range(rounds):
+            tag = f"{label}-own-{r}-{time.monotonic_ns()}"
+            got = load.run(base, s, TABLE_AT, args.seconds, tag, args.loader)
+            ref = load.run(floor_base, floor_series, TABLE_AT, args.seconds, tag, args.loader)
+            ratios.append(got.rps / ref.rps)
+        out[s.name] = (statistics.median(ratios), file.stat().st_size)
+        print(f"[{label}] {s.name}: {out[s.name][0]:.2f}x a floor answering its own "
+              f"{out[s.name][1]} bytes", file=sys.stderr)
+    return out
+
+
 def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
     print(f"[{label}] seeding", file=sys.stderr)
     budget = int(sum(CONCURRENCY) * 0 + 4000 * args.seconds * len(CONCURRENCY) * 1.5)
@@ -166,18 +212,21 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
     response = requests.post(base + "/helpdesk", data=probe_body,
                              headers={"Content-Type": "text/xml; charset=utf-8"}).content
     (tmp / "floor-response.xml").write_bytes(response)
+    series = [
+        create_call_series(),
+        Series("GetCallData (20 history, 5 contacts)", body=probe_body),
+        Series("GetCallData (500 history)", body=workload.get_call_data(seeded.call_500)),
+        answer_series(seeded),
+        Series("Login + session call", body=workload.login(),
+               session_body=workload.get_call_data(seeded.call_20, token="TOKEN")),
+    ]
+    own = own_responses(base, series[:4], seeded, tmp)
     floor = Process([sys.executable, "-m", "bench.floor", f"127.0.0.1:{floor_port}",
-                     str(tmp / "floor-response.xml")], serve_env(url), tmp / f"floor-{label}.log")
+                     str(tmp / "floor-response.xml")]
+                    + [f"{path}={file}" for path, file in own.values()],
+                    serve_env(url), tmp / f"floor-{label}.log")
     floor.wait_ready(floor_base, lambda: requests.post(floor_base + "/", data=b"x").status_code == 200)
     try:
-        series = [
-            create_call_series(),
-            Series("GetCallData (20 history, 5 contacts)", body=probe_body),
-            Series("GetCallData (500 history)", body=workload.get_call_data(seeded.call_500)),
-            answer_series(seeded),
-            Series("Login + session call", body=workload.login(),
-                   session_body=workload.get_call_data(seeded.call_20, token="TOKEN")),
-        ]
         floor_series = Series("floor", path="/helpdesk", body=probe_body)
         for s in series:  # warm up every path once (compiled statements, caches)
             load.run(base, s, 2, 1, f"warm-{label}", args.loader)
@@ -197,6 +246,7 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
                       f"{got.rps / ref.rps:.2f}x) p50 {got.p50_ms:.2f} p99 {got.p99_ms:.2f} ms, "
                       f"CPU/req {got.cpu_ms:.2f} ms (floor {ref.cpu_ms:.2f})"
                       f"{f'  ERRORS {got.errors}' if got.errors else ''}", file=sys.stderr)
+        own_floor = own_bytes_floor(base, service, floor_base, floor, series, own, label, args)
         exhausted = series[3].offset > len(seeded.proposed)
         writes = extras.write_floor(base, service, floor_base, floor, url, tmp, args.loader) \
             if args.extras else None
@@ -206,7 +256,7 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
         auth = extras.auth_share_http(base, service, url, seeded, tmp, args.loader) \
             if args.extras and label == "sqlite" else {}
         return {"results": results, "startup": startup, "memory": memory, "auth": auth,
-                "write_floor": writes, "url": url,
+                "write_floor": writes, "own_floor": own_floor, "url": url,
                 "exhausted": exhausted, "base": base, "seeded": seeded}
     finally:
         floor.stop()
