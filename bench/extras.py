@@ -245,7 +245,7 @@ class WriteFloor(NamedTuple):
 
 
 def write_floor(base: str, service, floor_base: str, floor, url: str, tmp: Path, loader: str,
-                rounds: int = 3, seconds: int = 2) -> WriteFloor:
+                rounds: int = 5, seconds: int = 2) -> WriteFloor:
     """How near the floor a CreateCall could get on this database: ``bench.write_floor``
     (the floor plus CreateCall's statements, replayed on the driver alone) next to the
     gateway (``service`` at ``base``) and the floor. Each round runs CreateCall on the
