@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .run import CONCURRENCY, TABLE_AT
+from .run import CONCURRENCY, OWN_FLOOR_ROUNDS, TABLE_AT
 
 TARGETS = {("SQLite", "CreateCall"): 0.5, ("SQLite", "GetCallData (20 history, 5 contacts)"): 0.45,
            ("SQLite", "SetSolutionAcceptance"): 0.5}
@@ -57,8 +57,8 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
                               for op, (_, size) in run["own_floor"].items())
             lines += ["", "Own-bytes ratio: requests/s against a floor that answers the "
                       "operation's own response, byte for byte, instead of GetCallData (20)'s "
-                      "(median of "
-                      f"2 paired runs at {TABLE_AT} connections; responses: {sizes}). The targets "
+                      f"(median of {OWN_FLOOR_ROUNDS} paired runs at {TABLE_AT} connections; "
+                      f"responses: {sizes}). The targets "
                       "are judged on the ratio column."]
         lines += ["", f"- GetCallData with 500 entries costs {small.rps / large.rps:.1f}× one with 20 "
                       f"(target ≤ 10×).",

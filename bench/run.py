@@ -38,6 +38,8 @@ from .load import Series
 
 CONCURRENCY = (1, 2, 4, 8, 16)
 TABLE_AT = 2
+#: Paired runs of each operation against the floor that answers its own bytes.
+OWN_FLOOR_ROUNDS = 2
 
 
 def free_port() -> int:
@@ -147,8 +149,7 @@ def answer_series(seeded: workload.Seeded) -> Series:
         b"<h:CallId>0<", b"<h:CallId>@ID@<"), ids=seeded.proposed, id_marker=b"@ID@")
 
 
-def own_responses(base: str, series: list[Series], seeded: workload.Seeded, tmp: Path
-                  ) -> dict[str, tuple[str, Path]]:
+def own_responses(base: str, series: list[Series], tmp: Path) -> dict[str, tuple[str, Path]]:
     """Each series' response, as the gateway answers it, in a file: for the floor to answer
     with at a path of its own (name: (path, file))."""
     out = {}
@@ -167,11 +168,11 @@ def own_responses(base: str, series: list[Series], seeded: workload.Seeded, tmp:
     return out
 
 
-def own_bytes_floor(base: str, service, floor_base: str, floor, series: list[Series],
-                    own: dict[str, tuple[str, Path]], label: str, args, rounds: int = 2
+def own_bytes_floor(base: str, floor_base: str, series: list[Series],
+                    own: dict[str, tuple[str, Path]], label: str, args
                     ) -> dict[str, tuple[float, int]]:
     """Each operation against a floor that answers its own response's bytes, at 2
-    connections: (median ratio over ``rounds`` paired runs, response bytes). The table's
+    connections: (median ratio over OWN_FLOOR_ROUNDS paired runs, response bytes). The table's
     floor always answers GetCallData (20)'s 7.5 KB; GetCallData (500)'s answer is 130 KB,
     and moving those bytes is part of any server's cost."""
     out = {}
@@ -181,7 +182,7 @@ def own_bytes_floor(base: str, service, floor_base: str, floor, series: list[Ser
         path, file = own[s.name]
         floor_series = Series("floor", path=path, body=s.body)
         ratios = []
-        for r in range(rounds):
+        for r in range(OWN_FLOOR_ROUNDS):
             tag = f"{label}-own-{r}-{time.monotonic_ns()}"
             got = load.run(base, s, TABLE_AT, args.seconds, tag, args.loader)
             ref = load.run(floor_base, floor_series, TABLE_AT, args.seconds, tag, args.loader)
@@ -209,9 +210,6 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
 
     startup = {"WSDL served": service.wait_ready(base + "/helpdesk?wsdl")}
     startup["first GetCallData answered"] = service.wait_ready(base, first_answer)
-    response = requests.post(base + "/helpdesk", data=probe_body,
-                             headers={"Content-Type": "text/xml; charset=utf-8"}).content
-    (tmp / "floor-response.xml").write_bytes(response)
     series = [
         create_call_series(),
         Series("GetCallData (20 history, 5 contacts)", body=probe_body),
@@ -220,9 +218,10 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
         Series("Login + session call", body=workload.login(),
                session_body=workload.get_call_data(seeded.call_20, token="TOKEN")),
     ]
-    own = own_responses(base, series[:4], seeded, tmp)
+    own = own_responses(base, series[:4], tmp)
+    # The table's floor answers GetCallData (20)'s response to every other path.
     floor = Process([sys.executable, "-m", "bench.floor", f"127.0.0.1:{floor_port}",
-                     str(tmp / "floor-response.xml")]
+                     str(own[series[1].name][1])]
                     + [f"{path}={file}" for path, file in own.values()],
                     serve_env(url), tmp / f"floor-{label}.log")
     floor.wait_ready(floor_base, lambda: requests.post(floor_base + "/", data=b"x").status_code == 200)
@@ -246,7 +245,7 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
                       f"{got.rps / ref.rps:.2f}x) p50 {got.p50_ms:.2f} p99 {got.p99_ms:.2f} ms, "
                       f"CPU/req {got.cpu_ms:.2f} ms (floor {ref.cpu_ms:.2f})"
                       f"{f'  ERRORS {got.errors}' if got.errors else ''}", file=sys.stderr)
-        own_floor = own_bytes_floor(base, service, floor_base, floor, series, own, label, args)
+        own_floor = own_bytes_floor(base, floor_base, series, own, label, args)
         exhausted = series[3].offset > len(seeded.proposed)
         writes = extras.write_floor(base, service, floor_base, floor, url, tmp, args.loader) \
             if args.extras else None
