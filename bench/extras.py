@@ -124,6 +124,19 @@ class AuthShare(NamedTuple):
     request: float
 
 
+def _measured(at: str, proc, series, seconds: int, tag: str, loader: str,
+              main_threads: bool = False):
+    """One run of ``series`` at 2 connections on the server ``proc`` (at ``at``): its result,
+    and its workers' CPU seconds per request. A run with errors fails the measurement."""
+    from . import load
+
+    before = proc.cpu_seconds(main_threads=main_threads)
+    result = load.run(at, series, 2, seconds, tag, loader)
+    if result.errors or not result.requests:
+        raise RuntimeError(f"{series.name}: {result.errors} errors at {at}")
+    return result, (proc.cpu_seconds(main_threads=main_threads) - before) / result.requests
+
+
 def auth_share_http(base: str, service, url: str, seeded: workload.Seeded, tmp: Path, loader: str,
                     rounds: int = 16, seconds: int = 1) -> dict[str, AuthShare]:
     """Authentication's cost in a GetCallData request over HTTP, against the CPU the
@@ -159,11 +172,8 @@ def auth_share_http(base: str, service, url: str, seeded: workload.Seeded, tmp: 
             for r in range(rounds):
                 cpu = {}
                 for at, proc in servers if r % 2 == 0 else servers[::-1]:
-                    before = proc.cpu_seconds(main_threads=True)
-                    got = load.run(at, series, 2, seconds, f"auth-{r}", loader)
-                    if got.errors or not got.requests:
-                        raise RuntimeError(f"{label}: {got.errors} errors at {at}")
-                    cpu[at] = (proc.cpu_seconds(main_threads=True) - before) / got.requests
+                    _, cpu[at] = _measured(at, proc, series, seconds, f"auth-{r}", loader,
+                                           main_threads=True)
                 added.append(cpu[base] - cpu[known_base])
                 whole.append(cpu[base])
             print(f"auth over HTTP, {label}: added " + " ".join(f"{a * 1e6:.0f}" for a in added)
@@ -273,12 +283,9 @@ def write_floor(base: str, service, floor_base: str, floor, url: str, tmp: Path,
         for r in range(rounds):
             got = {}
             for at, proc in servers[r % 3:] + servers[:r % 3]:
-                before = proc.cpu_seconds()
                 tag = f"write-floor-{r}-{time.monotonic_ns()}"
-                result = load.run(at, series, 2, seconds, tag, loader)
-                if result.errors or not result.requests:
-                    raise RuntimeError(f"write floor: {result.errors} errors at {at}")
-                got[at] = (result.rps, (proc.cpu_seconds() - before) * 1000 / result.requests)
+                result, cpu = _measured(at, proc, series, seconds, tag, loader)
+                got[at] = (result.rps, cpu * 1000)
             ratios.append(got[writes_base][0] / got[floor_base][0])
             cpus.append(got[writes_base][1])
             gateway.append(got[base][0] / got[floor_base][0])
