@@ -4,9 +4,9 @@ It parses nothing, checks nothing and touches no database: what gunicorn,
 HTTP and the load generator cost on their own. Served under the very same
 gunicorn settings as the gateway (``FloorServer`` only swaps the app).
 
-It may also be given other bytes for other paths: ``/CreateCall`` answered with a
-CreateCall's response, say, so that the floor of an operation can move exactly the bytes
-the gateway's answer to it moves (GetCallData with 500 entries answers 130 KB).
+It may also be given other bytes for other paths (the benchmark gives ``/own/0`` a
+CreateCall's response, and so on), so that the floor of an operation can move exactly the
+bytes the gateway's answer to it moves (GetCallData with 500 entries answers 130 KB).
 """
 
 from __future__ import annotations

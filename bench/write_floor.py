@@ -6,8 +6,8 @@ Serves the database of ``HELPDESK_DATABASE_URL`` with the same gunicorn settings
 ``helpdesk-soap serve``. Each worker first runs two CreateCalls through the gateway itself,
 in-process, and records what the store sends the database's driver for them: the
 statements, their parameters and the rows they return (``record``). Every request then
-drains its body as the floor does, runs those statements again on the driver's own
-connection in one writing transaction, and answers pre-built bytes (``Replay``). On SQLite
+runs those statements again on the driver's own connection in one writing transaction
+(``Replay``), and is answered as the floor answers it (``FloorApp``). On SQLite
 the transaction is the store's: behind its writer lock, BEGIN IMMEDIATE, and its
 checkpoints.
 
@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from helpdesk_soap.config import Config
-from helpdesk_soap.server import GatewayServer
 from helpdesk_soap.store import prepared
+from helpdesk_soap.store.engine import checkpoint_if_due, make_engine
 
 from . import workload
+from .floor import FloorApp, FloorServer
 
 #: The ExternalTicketIds of the two recorded CreateCalls of a process (``record``).
 RECORDED_IDS = ("write-floor-{pid}-a", "write-floor-{pid}-b")
@@ -167,12 +168,11 @@ def _returned(first: list[Statement], value_a, second: list[Statement], value_b)
     return None
 
 
-class WriteFloorApp:
-    """Per request: drain the body, replay the recorded CreateCall, answer fixed bytes."""
+class WriteFloorApp(FloorApp):
+    """Per request: replay the recorded CreateCall, then answer as the floor does."""
 
     def __init__(self, config: Config, response: bytes):
-        from helpdesk_soap.store.engine import checkpoint_if_due, make_engine
-
+        super().__init__(response)
         ids = tuple(external_id.format(pid=os.getpid()) for external_id in RECORDED_IDS)
         self.replay = Replay(*record(config, ids, WARM_ID.format(pid=os.getpid())), ids)
         #: The ExternalTicketIds of the recorded CreateCalls.
@@ -183,11 +183,7 @@ class WriteFloorApp:
         self.cursor = self.driver.cursor()
         self.sqlite = self.engine.dialect.name == "sqlite"
         self.lock = getattr(self.engine.dialect, "helpdesk_writer_lock", None)
-        self.checkpoint = lambda: checkpoint_if_due(self.engine)  # noqa: E731
         self.counter = itertools.count()
-        self.response = response
-        self.headers = [("Content-Type", "text/xml; charset=utf-8"),
-                        ("Content-Length", str(len(response)))]
 
     def close(self) -> None:
         self.cursor.close()
@@ -195,12 +191,8 @@ class WriteFloorApp:
         self.engine.dispose()
 
     def __call__(self, environ, start_response):
-        stream = environ["wsgi.input"]
-        while stream.read(65536):
-            pass  # drain the request, as any server must
         self.write(f"write-floor-{os.getpid()}-{next(self.counter)}")
-        start_response("200 OK", self.headers)
-        return [self.response]
+        return super().__call__(environ, start_response)
 
     def write(self, external_id: str) -> None:
         if self.lock is not None:
@@ -217,14 +209,10 @@ class WriteFloorApp:
         finally:
             if self.lock is not None:
                 self.lock.release()
-        self.checkpoint()
+        checkpoint_if_due(self.engine)
 
 
-class WriteFloorServer(GatewayServer):
-    def __init__(self, config, response: bytes):
-        self.response = response
-        super().__init__(config)
-
+class WriteFloorServer(FloorServer):
     def load(self):
         return WriteFloorApp(self.config, self.response)
 
