@@ -7,6 +7,7 @@ a test keeps the two identical.
 
 from __future__ import annotations
 
+import copy
 import inspect
 
 from lxml import etree
@@ -35,11 +36,71 @@ def _sorted_children(parent, order: dict[str, int], default: int = 99) -> None:
     parent.extend(children)
 
 
+#: The part name .NET's importers (wsdl.exe, and Mono's `wsdl`, which compiles the same
+#: source) take as the sign of the document/literal *wrapped* style: without it every
+#: operation becomes Bare, taking and returning the wrapper objects (docs/interop.md).
+WRAPPED_PART = "parameters"
+
+
+def _name_wrapped_parts(root) -> None:
+    """Name the one part of every operation's input and output message ``parameters``.
+
+    Spyne names each part after its element; the element (named after the operation,
+    holding a sequence of the parameters) stays as it is, so JAX-WS, gSOAP, zeep, suds,
+    PHP and node-soap see the same messages as before.
+    """
+    messages = {m.get("name"): m for m in root.iterfind(f"{{{WSDL}}}message")}
+    for port_type in root.iterfind(f"{{{WSDL}}}portType"):
+        for operation in port_type.iterfind(f"{{{WSDL}}}operation"):
+            for flow in ("input", "output"):
+                ref = operation.find(f"{{{WSDL}}}{flow}")
+                message = ref is not None and messages.get(ref.get("message", "").split(":")[-1])
+                parts = list(message.iterfind(f"{{{WSDL}}}part")) if message is not None else []
+                if len(parts) == 1 and parts[0].get("element"):
+                    parts[0].set("name", WRAPPED_PART)
+
+
+def _inline_restrictions(schema) -> None:
+    """Declare each field's length (or pattern) restriction inside its element.
+
+    Spyne publishes every restricted field as a named type (``NewCall_SubjectType``), which
+    stub generators turn into types of their own (gSOAP's ``ns1__NewCall_USCORESubjectType``,
+    zeep's ``Subject: ns0:NewCall_SubjectType``). An anonymous restriction gives them the
+    base type (a plain string) and keeps the facets for validators. Enumerations keep their
+    names: they become enums.
+    """
+    named = {}
+    for simple in schema.iterfind(f"{{{XS}}}simpleType"):
+        restriction = simple.find(f"{{{XS}}}restriction")
+        if restriction is not None and restriction.find(f"{{{XS}}}enumeration") is None:
+            named[simple.get("name")] = simple
+    if not named:
+        return
+    target_namespace = schema.get("targetNamespace")
+    used = set()
+    for element in schema.iter(f"{{{XS}}}element"):
+        qname = element.get("type")
+        if not qname:
+            continue
+        prefix, _, local = qname.rpartition(":")
+        if local in named and element.nsmap.get(prefix or None) == target_namespace:
+            del element.attrib["type"]
+            anonymous = copy.deepcopy(named[local])
+            del anonymous.attrib["name"]
+            annotated = len(element) and element[0].tag == f"{{{XS}}}annotation"
+            element.insert(1 if annotated else 0, anonymous)
+            used.add(local)
+    for name in used:
+        schema.remove(named[name])
+
+
 def normalize(document: bytes) -> bytes:
     """Sort a Spyne WSDL into a stable order and drop namespaces it does not use."""
     root = etree.fromstring(document)
+    _name_wrapped_parts(root)
     _sorted_children(root, _TOP_ORDER)
     for schema in root.iter(f"{{{XS}}}schema"):
+        _inline_restrictions(schema)
         _sorted_children(schema, _SCHEMA_ORDER)
         # Operations without parameters or results get an empty wrapper type; JAX-WS
         # detects the wrapped style only on an xs:sequence, so give them an empty one.

@@ -30,7 +30,9 @@ RAW = f"""<?xml version="1.0" encoding="UTF-8"?>
       <xs:complexType name="ZetaType"><xs:sequence>
         <xs:element name="Code" type="tns:Code"/>
       </xs:sequence></xs:complexType>
-      <xs:simpleType name="Code"><xs:restriction base="xs:string"/></xs:simpleType>
+      <xs:simpleType name="Code"><xs:restriction base="xs:string">
+        <xs:enumeration value="A"/>
+      </xs:restriction></xs:simpleType>
     </xs:schema>
   </wsdl:types>
   <wsdl:message name="Mid"><wsdl:part name="p" element="tns:Alpha"/></wsdl:message>
@@ -84,6 +86,58 @@ def test_extract_schema_is_a_compilable_standalone_xsd():
     schema = etree.XMLSchema(root)
     assert schema.validate(etree.fromstring(b'<Alpha xmlns="urn:t">x</Alpha>'))
     assert not schema.validate(etree.fromstring(b'<Beta xmlns="urn:t">x</Beta>'))
+
+
+OPERATION = f"""<?xml version="1.0" encoding="UTF-8"?>
+<wsdl:definitions xmlns:wsdl="{WSDL}" xmlns:xs="{XS}" xmlns:tns="urn:t" targetNamespace="urn:t">
+  <wsdl:types>
+    <xs:schema targetNamespace="urn:t" elementFormDefault="qualified">
+      <xs:simpleType name="Op_NameType"><xs:restriction base="xs:string">
+        <xs:maxLength value="20"/>
+      </xs:restriction></xs:simpleType>
+      <xs:simpleType name="Colour"><xs:restriction base="xs:string">
+        <xs:enumeration value="Red"/>
+      </xs:restriction></xs:simpleType>
+      <xs:complexType name="Op"><xs:sequence>
+        <xs:element name="Name" type="tns:Op_NameType"/>
+        <xs:element name="Alias" type="tns:Op_NameType" minOccurs="0"/>
+        <xs:element name="Colour" type="tns:Colour"/>
+      </xs:sequence></xs:complexType>
+      <xs:complexType name="OpResponse"><xs:sequence/></xs:complexType>
+      <xs:element name="Op" type="tns:Op"/>
+      <xs:element name="OpResponse" type="tns:OpResponse"/>
+      <xs:element name="Oops" type="xs:string"/>
+    </xs:schema>
+  </wsdl:types>
+  <wsdl:message name="Op"><wsdl:part name="Op" element="tns:Op"/></wsdl:message>
+  <wsdl:message name="OpResponse"><wsdl:part name="OpResponse" element="tns:OpResponse"/></wsdl:message>
+  <wsdl:message name="Oops"><wsdl:part name="Oops" element="tns:Oops"/></wsdl:message>
+  <wsdl:portType name="T"><wsdl:operation name="Op">
+    <wsdl:input name="Op" message="tns:Op"/><wsdl:output name="OpResponse" message="tns:OpResponse"/>
+    <wsdl:fault name="Oops" message="tns:Oops"/>
+  </wsdl:operation></wsdl:portType>
+</wsdl:definitions>
+""".encode()
+
+
+def test_operation_messages_have_the_part_name_dotnet_reads_as_wrapped():
+    root = etree.fromstring(normalize(OPERATION))
+    parts = {m.get("name"): m.find("wsdl:part", NS).get("name") for m in root.findall("wsdl:message", NS)}
+    assert parts == {"Op": "parameters", "OpResponse": "parameters", "Oops": "Oops"}
+
+
+def test_field_restrictions_are_anonymous_and_enumerations_keep_their_names():
+    schema = etree.fromstring(normalize(OPERATION)).find("wsdl:types/xs:schema", NS)
+    assert [s.get("name") for s in schema.findall("xs:simpleType", NS)] == ["Colour"]
+    fields = {e.get("name"): e for e in schema.findall("xs:complexType[@name='Op']//xs:element", NS)}
+    for name in ("Name", "Alias"):
+        assert fields[name].get("type") is None
+        assert fields[name].find("xs:simpleType/xs:restriction/xs:maxLength", NS).get("value") == "20"
+    assert fields["Colour"].get("type") == "tns:Colour"
+    xsd = etree.XMLSchema(etree.fromstring(extract_schema(normalize(OPERATION))))
+    assert xsd.validate(etree.fromstring(b'<Op xmlns="urn:t"><Name>n</Name><Colour>Red</Colour></Op>'))
+    assert not xsd.validate(etree.fromstring(
+        b'<Op xmlns="urn:t"><Name>' + b"n" * 21 + b'</Name><Colour>Red</Colour></Op>'))
 
 
 @pytest.fixture(scope="module")

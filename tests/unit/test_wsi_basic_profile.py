@@ -76,6 +76,8 @@ def test_operations_are_unique_and_wrapped(wsdl):
             message = messages[qname(wsdl, op.find(f"wsdl:{io}", NS).get("message")).split("}")[1]]
             element = message.find("wsdl:part", NS).get("element").split(":")[1]
             assert element == wrapper                                          # wrapped style
+            # wsdl.exe takes only a part named "parameters" as wrapped (docs/interop.md).
+            assert message.find("wsdl:part", NS).get("name") == "parameters"
             wrapper_type = complex_types[element]
             assert wrapper_type.find("xs:attribute", NS) is None               # children only
             assert len(wrapper_type) == 1 and wrapper_type[0].tag == f"{{{NS['xs']}}}sequence"
