@@ -16,7 +16,7 @@ using System.Xml;
 using System.Xml.Serialization;
 
 // The detail every fault carries (wsdl.exe generates no types for faults): its element is
-// named after the fault code (Client.CallNotFound: CallNotFound), its content is this.
+// named after the fault code (Client.CallNotFound: CallNotFoundFault), its content is this.
 public class FaultDetail
 {
     public const string Namespace = "urn:helpdesk-soap:helpdesk:v1";
@@ -83,7 +83,7 @@ public static class HelpdeskExample
         Console.WriteLine("roundtrip ok");
 
         // 4. An unknown call: a SoapException whose Code is the fault code and whose Detail
-        //    holds <tns:CallNotFound><tns:Code>Client.CallNotFound</tns:Code>...
+        //    holds <tns:CallNotFoundFault><tns:Code>Client.CallNotFound</tns:Code>...
         try {
             client.GetCallData(999999999L);
             Console.WriteLine("no fault for CallId 999999999");

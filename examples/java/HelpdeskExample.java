@@ -7,7 +7,7 @@
 // declared in the WSDL is the last parameter of every operation (pass null where none is wanted).
 
 import helpdesk.generated.CallDataResult;
-import helpdesk.generated.CallNotFound_Exception;
+import helpdesk.generated.CallNotFoundFault_Exception;
 import helpdesk.generated.Category;
 import helpdesk.generated.CreateCallResult;
 import helpdesk.generated.Helpdesk;
@@ -76,12 +76,12 @@ public final class HelpdeskExample {
         out.println("roundtrip ok");
 
         // 4. An unknown call: a SOAP fault with faultcode Client.CallNotFound and detail
-        //    <tns:CallNotFound><tns:Code>Client.CallNotFound</tns:Code></tns:CallNotFound>.
+        //    <tns:CallNotFoundFault><tns:Code>Client.CallNotFound</tns:Code></tns:CallNotFoundFault>.
         try {
             port.getCallData(999999999L, session);
             out.println("no fault for CallId 999999999");
             System.exit(1);
-        } catch (CallNotFound_Exception e) {
+        } catch (CallNotFoundFault_Exception e) {
             // The WSDL declares this fault for GetCallData, so wsimport made it a checked
             // exception: getMessage() is the faultstring, getFaultInfo() the detail, whose Code
             // is the faultcode's local part (the faultcode QName itself is not exposed).

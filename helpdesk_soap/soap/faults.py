@@ -2,14 +2,18 @@
 
 Every documented code has a Fault class here. Operations list the classes
 they can raise in ``_throws``, so the WSDL declares them; the detail of each
-Fault is an element of the same name, carrying the code and, where one field
-is at fault, its name:
+Fault is an element named after the code with a ``Fault`` suffix, carrying the code
+and, where one field is at fault, its name:
 
     <soap:Fault>
       <faultcode>soap:Client.CallNotFound</faultcode>
       <faultstring>No such call.</faultstring>
-      <detail><tns:CallNotFound><tns:Code>Client.CallNotFound</tns:Code></tns:CallNotFound></detail>
+      <detail><tns:CallNotFoundFault><tns:Code>Client.CallNotFound</tns:Code></tns:CallNotFoundFault></detail>
     </soap:Fault>
+
+The suffix keeps the classes stub generators make of them from shadowing the platform's:
+a bare ``InternalError`` becomes a class that hides ``java.lang.InternalError`` in every
+JAX-WS client (and ``NotFound``, ``Unavailable`` are names too common to take).
 """
 
 from __future__ import annotations
@@ -43,9 +47,15 @@ class HelpdeskFault(Fault):
         self.limit = limit
 
 
+def detail_name(code: str) -> str:
+    """The name of a fault's detail element, type and WSDL message: Client.CallNotFound ->
+    CallNotFoundFault."""
+    return code.split(".", 1)[-1] + "Fault"
+
+
 def _fault_class(code: str, doc: str) -> type[HelpdeskFault]:
-    name = code.split(".", 1)[-1]
-    return type(name, (HelpdeskFault,), {"__namespace__": TNS, "code": code, "__doc__": doc})
+    return type(detail_name(code), (HelpdeskFault,), {"__namespace__": TNS, "code": code,
+                                                       "__doc__": doc})
 
 
 #: Raised before an operation runs: by the request guard, the schema, the HTTP front.
@@ -120,7 +130,7 @@ def write_fault(parent, soap_ns: str, prefix: str, code: str, message: str,
     fault = etree.SubElement(parent, f"{{{soap_ns}}}Fault")
     etree.SubElement(fault, "faultcode").text = f"{prefix}:{code}"
     etree.SubElement(fault, "faultstring").text = message
-    data = etree.SubElement(etree.SubElement(fault, "detail"), f"{{{TNS}}}{code.split('.', 1)[-1]}")
+    data = etree.SubElement(etree.SubElement(fault, "detail"), f"{{{TNS}}}{detail_name(code)}")
     etree.SubElement(data, f"{{{TNS}}}Code").text = code
     if field:
         etree.SubElement(data, f"{{{TNS}}}Field").text = field

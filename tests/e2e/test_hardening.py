@@ -55,7 +55,7 @@ def fault(response) -> dict:
     assert node is not None, response.text
     code = node.findtext("faultcode").split(":", 1)[-1]
     assert code in CATALOGUE, f"undocumented fault code {code}"
-    detail = node.find(f"detail/{{{TNS}}}{code.split('.', 1)[-1]}")
+    detail = node.find(f"detail/{{{TNS}}}{code.split('.', 1)[-1]}Fault")  # CallNotFoundFault
     assert detail is not None and detail.findtext(f"{{{TNS}}}Code") == code
     return {"code": code, "message": node.findtext("faultstring"),
             "field": detail.findtext(f"{{{TNS}}}Field"), "limit": detail.findtext(f"{{{TNS}}}Limit")}

@@ -108,7 +108,7 @@ def test_csharp_client(server, tmp_path):
     created = [m for m in map(re.compile(r"CallId (\d+) status NEW$").match, lines) if m]
     assert created, out.stdout
     assert f"Subject {SUBJECT}" in lines and "roundtrip ok" in lines, out.stdout
-    assert "fault Client.CallNotFound detail CallNotFound code Client.CallNotFound" in lines, out.stdout
+    assert "fault Client.CallNotFound detail CallNotFoundFault code Client.CallNotFound" in lines, out.stdout
     assert "accepted Accepted changed True" in lines, out.stdout
     assert lines[-1] == "done", out.stdout
     proxy = (tmp_path / "HelpdeskService.cs").read_text(encoding="utf-8")

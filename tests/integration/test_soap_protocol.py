@@ -96,7 +96,7 @@ def test_authentication_faults_look_alike(app, user, password, ptype):
 def test_fault_detail_matches_the_declared_element(app):
     _, _, body = call(app, body=envelope("GetCallData", "<h:CallId>424242</h:CallId>"))
     assert fault_of(body)[0] == "Client.CallNotFound"
-    detail = etree.fromstring(body).find(f".//detail/{{{TNS}}}CallNotFound")
+    detail = etree.fromstring(body).find(f".//detail/{{{TNS}}}CallNotFoundFault")
     assert detail.findtext(f"{{{TNS}}}Code") == "Client.CallNotFound"
 
 
