@@ -2,8 +2,9 @@
 
 examples/java/build.sh runs wsimport on wsdl/helpdesk.wsdl, compiles HelpdeskExample.java against
 the stubs and runs it: Login, CreateCall and GetCallData with the Session header, a non-ASCII
-subject round trip, and the Client.CallNotFound fault. Needs a JDK and Debian's `jaxws` package;
-without them this test fails (it does not skip), naming the packages.
+subject round trip, and the Client.CallNotFound fault. The generated sources are checked for
+natural types. Needs a JDK and Debian's `jaxws` package; without them this test fails (it does
+not skip), naming the packages.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import PASSWORDS
+from tests.support.stub_types import builtin_fields, operations
 
-BUILD = Path(__file__).resolve().parents[2] / "examples" / "java" / "build.sh"
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / "examples" / "java" / "build.sh"
 SUBJECT = "Telefonanlage gestört ✈ Ärger über Störung — 東京"  # as in HelpdeskExample.java
 PACKAGES = "apt-get install openjdk-17-jdk-headless jaxws"
 
@@ -31,11 +34,42 @@ def require_java_tools() -> None:
         pytest.fail(f"Java interop test needs {', '.join(missing)}: {PACKAGES}", pytrace=False)
 
 
-def test_wsimport_client(server):
+#: xs builtin -> (the Java type of a required field, of an optional one)
+JAVA_TYPES = {"long": ("long", "Long"), "int": ("int", "Integer"), "boolean": ("boolean", "Boolean"),
+              "dateTime": ("XMLGregorianCalendar", "XMLGregorianCalendar"),
+              "string": ("String", "String"), "base64Binary": ("byte[]", "byte[]")}
+
+
+def assert_natural_java_types(generated: Path, wsdl: bytes) -> None:
+    sources = {p.stem: p.read_text(encoding="utf-8") for p in generated.glob("*.java")}
+    everything = "\n".join(text for name, text in sources.items() if name != "ObjectFactory")
+    assert "BigInteger" not in everything and "JAXBElement" not in everything
+    # Per-field restrictions are no classes of their own; no fault class shadows java.lang's.
+    assert not [name for name in sources if name.endswith("Type") and "_" in name]
+    assert "InternalError" not in sources and "InternalErrorFault" in sources
+    for type_name, field in builtin_fields(wsdl):
+        declared = dict((name, kind) for kind, name in
+                        re.findall(r"^    protected ([\w<>\[\]]+) (\w+);$", sources[type_name], re.M))
+        required, optional = JAVA_TYPES[field.xs_type]
+        expected = f"List<{optional}>" if field.repeated else required if field.required else optional
+        java_name = field.name[0].lower() + field.name[1:]
+        assert declared.get(java_name) == expected, (type_name, field, declared.get(java_name))
+    # Wrapper style: parameters in, the result out (not the CreateCall/CreateCallResponse beans).
+    port = sources["Helpdesk"]
+    for operation in operations(wsdl):
+        method = operation[0].lower() + operation[1:]
+        assert re.search(rf"public \w+ {method}\(", port), operation
+        assert not re.search(rf"public {operation}Response {method}\(\s*@WebParam\([^)]*\)\s*{operation} ",
+                             port), operation
+    assert "public CreateCallResult createCall(" in port
+    assert re.search(r"public CallDataResult getCallData\(\s*@WebParam[^)]*\)\s*long callId,", port)
+
+
+def test_wsimport_client(server, tmp_path):
     require_java_tools()
     env = dict(os.environ, HELPDESK_URL=server.url, HELPDESK_LOGIN="acme-tts",
-               HELPDESK_PASSWORD=PASSWORDS["acme-tts"], HELPDESK_CUSTOMER_ID="ACME")
-    env.pop("HELPDESK_JAVA_BUILD_DIR", None)
+               HELPDESK_PASSWORD=PASSWORDS["acme-tts"], HELPDESK_CUSTOMER_ID="ACME",
+               HELPDESK_JAVA_BUILD_DIR=str(tmp_path))
     out = subprocess.run(["bash", str(BUILD)], env=env, capture_output=True, encoding="utf-8",
                          timeout=150)
     assert out.returncode == 0, f"stdout:\n{out.stdout}\nstderr:\n{out.stderr}"
@@ -47,6 +81,8 @@ def test_wsimport_client(server):
     assert "roundtrip ok" in lines, out.stdout
     assert "fault Client.CallNotFound" in lines, out.stdout
     assert lines[-1] == "done", out.stdout
+    assert_natural_java_types(tmp_path / "src" / "helpdesk" / "generated",
+                              (ROOT / "wsdl" / "helpdesk.wsdl").read_bytes())
 
     # What Java sent is what the server stored: read the call back with another client.
     data = server.client("acme-tts").service.GetCallData(CallId=int(created[0].group(1)))
