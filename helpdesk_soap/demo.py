@@ -118,8 +118,7 @@ Next: start the service with `helpdesk-soap serve`; the WSDLs are
 {url}/helpdesk?wsdl and {url}/staff?wsdl.
 In another shell, set these and paste the README's example (create, propose, accept):
 
-export HELPDESK_URL={url} HELPDESK_LOGIN={i.name} HELPDESK_PASSWORD={i.password} \\
-       HELPDESK_STAFF_LOGIN={s.name} HELPDESK_STAFF_PASSWORD={s.password}
+export HELPDESK_URL={url} HELPDESK_LOGIN={i.name} HELPDESK_PASSWORD={i.password} HELPDESK_STAFF_LOGIN={s.name} HELPDESK_STAFF_PASSWORD={s.password}
 
 Or check the whole round trip with: helpdesk-soap-client smoke
 """

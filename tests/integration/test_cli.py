@@ -84,8 +84,8 @@ def demo(database_url, tmp_path, *args):
 
 def exported(screen: str) -> dict[str, str]:
     """The variables of the `export ...` line the demo prints for the README's example."""
-    line = screen[screen.index("export "):].split("\n\n", 1)[0]
-    words = line.replace("\\\n", " ").split()[1:]
+    line = screen[screen.index("\nexport ") + 1:].split("\n", 1)[0]
+    words = line.split()[1:]
     return dict(word.split("=", 1) for word in words)
 
 
