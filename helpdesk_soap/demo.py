@@ -77,7 +77,8 @@ def set_up(uow, config: Config, *, customer: str = "DEMO", integration: str = "d
     if uow.customers.by_number(customer) is None:
         admin.add_customer(uow, customer, "Demo Airline")
     logins = []
-    for name, role, number in ((integration, Role.INTEGRATION, customer), (staff, Role.STAFF, None)):
+    wanted = ((integration, Role.INTEGRATION, customer), (staff, Role.STAFF, None))
+    for name, role, number in wanted:
         record = uow.logins.by_name(name)
         known = saved.get(name)
         if record is None:
@@ -94,22 +95,25 @@ def set_up(uow, config: Config, *, customer: str = "DEMO", integration: str = "d
     return DemoWorld(customer, logins[0], logins[1], path)
 
 
+def _age(login: DemoLogin) -> str:
+    return "kept" if login.kept else "new"
+
+
 def screen(world: DemoWorld, config: Config) -> str:
     """What the demo prints: the world, and what to do next."""
     host, _, port = config.bind.rpartition(":")
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '[::]', '') else host}:{port}"
     i, s = world.integration, world.staff
     if i.kept and s.kept:
-        passwords = ("Passwords kept from the last run (--reset-passwords makes new ones).")
+        passwords = "Passwords kept from the last run (--reset-passwords makes new ones)."
     else:
-        passwords = ("New passwords; running demo again keeps them (--reset-passwords makes new "
-                     "ones).")
+        passwords = "New passwords; running demo again keeps them (--reset-passwords makes new ones)."
     return f"""\
 helpdesk-soap demo: ready in {config.database_url}
 
   customer           {world.customer}  (Demo Airline)
-  integration login  {i.name:<11} password {i.password}  (its ticket system: {url}/helpdesk)
-  staff login        {s.name:<11} password {s.password}  (the helpdesk's side: {url}/staff)
+  integration login  {i.name:<11} password {i.password} ({_age(i)})  for its ticket system: {url}/helpdesk
+  staff login        {s.name:<11} password {s.password} ({_age(s)})  for the helpdesk's side: {url}/staff
 
 {passwords}
 They are saved in {world.passwords_file} (readable by you only).

@@ -160,3 +160,5 @@ def test_demo_does_not_claim_to_keep_a_password_changed_since(database_url, tmp_
     assert "New passwords" in screen and second["HELPDESK_PASSWORD"] != first["HELPDESK_PASSWORD"]
     assert principal(database_url, "demo", second["HELPDESK_PASSWORD"]).login_name == "demo"
     assert second["HELPDESK_STAFF_PASSWORD"] == first["HELPDESK_STAFF_PASSWORD"]
+    assert f'{second["HELPDESK_PASSWORD"]} (new)' in screen
+    assert f'{second["HELPDESK_STAFF_PASSWORD"]} (kept)' in screen
