@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -437,26 +436,19 @@ def dev_generate(config: Config, calls: int, customers: int | None, entries_per_
 
 
 @main.command()
-@click.option("--customer-number", default="DEMO", show_default=True)
-@click.option("--login", "login_name", default="demo", show_default=True)
+@click.option("--reset-passwords", is_flag=True, help="Give the demo logins new passwords.")
 @pass_config
-def demo(config: Config, customer_number: str, login_name: str) -> None:
-    """Create a demo customer and login, and print their credentials.
+def demo(config: Config, reset_passwords: bool) -> None:
+    """Set up a demo world: a customer, an integration login and a staff login.
 
-    Run again, it gives the existing demo login a new password.
+    Prints the logins with their passwords and what to do next. Run again, it keeps the
+    passwords (and says so) unless --reset-passwords is given.
     """
-    from .services import admin
+    from . import demo as demo_world
 
-    password = secrets.token_urlsafe(12)
     with unit_of_work(config) as uow:
-        if uow.customers.by_number(customer_number) is None:
-            admin.add_customer(uow, customer_number, "Demo customer")
-        if uow.logins.by_name(login_name) is None:
-            admin.add_login(uow, login_name, customer_number, password)
-        else:
-            admin.set_password(uow, login_name, password)
-    click.echo(f"customer: {customer_number}\nlogin:    {login_name}\npassword: {password}\n"
-               f"database: {config.database_url}")
+        world = demo_world.set_up(uow, config, reset_passwords=reset_passwords)
+    click.echo(demo_world.screen(world, config), nl=False)
 
 
 def _register_mail_commands() -> None:

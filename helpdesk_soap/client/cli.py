@@ -9,11 +9,12 @@ import sys
 import time
 import uuid
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import click
 
 from .client import HelpdeskClient, StaffClient
-from .errors import HelpdeskError
+from .errors import AuthenticationFailed, HelpdeskError
 
 
 def _timeout(value: str) -> tuple[float, float]:
@@ -51,10 +52,19 @@ def main(ctx, url, login, password, timeout, as_json):
                "json": as_json}
 
 
+def _http_url(url: str) -> str:
+    """Only an http(s) URL: zeep would read a local file for anything else."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.UsageError(f"{url!r} is not an http:// or https:// URL")
+    return url
+
+
 def _client(ctx, cls=HelpdeskClient, **kw) -> HelpdeskClient:
     o = ctx.obj
     if not o["url"]:
         raise click.UsageError("no service URL: --url or HELPDESK_URL")
+    _http_url(o["url"])
     return cls(o["url"], kw.get("login", o["login"]), kw.get("password", o["password"]),
                timeout=o["timeout"], retries=kw.get("retries", 2))
 
@@ -136,12 +146,16 @@ def wsdl(ctx, service):
 class _Steps:
     def __init__(self):
         self.rows: list[dict] = []
+        self.locking = False  # an authentication fault: more attempts would lock the login
 
     def run(self, name, fn, check=None):
         started = time.perf_counter()
         try:
             value = fn()
             problem = check(value) if check else None
+        except AuthenticationFailed as exc:
+            self.locking = True
+            value, problem = None, f"{exc} (stopped after one attempt)"
         except HelpdeskError as exc:
             value, problem = None, str(exc)
         except Exception as exc:  # noqa: BLE001 - a smoke test reports, it does not crash
@@ -151,12 +165,17 @@ class _Steps:
         return value if problem is None else None
 
 
-def _smoke_round(url, login, password, customer, staff_login, staff_password, timeout) -> list[dict]:
+def _smoke_round(url, login, password, customer, staff_login, staff_password, timeout) -> _Steps:
     s = _Steps()
     client = s.run("load WSDL", lambda: HelpdeskClient(url, login, password, timeout=timeout, retries=1))
     if client is None:
-        return s.rows
-    s.run("login", client.login)
+        return s
+    session = s.run("login", client.login,
+                    lambda r: None if customer or r.customer_id else
+                    "the login belongs to no customer: give --customer")
+    if session is None:
+        return s  # nothing more to try with these credentials
+    customer = customer or session.customer_id
     ext = f"smoke-{uuid.uuid4()}"
     subject = f"[SMOKE TEST] helpdesk-soap-client {datetime.now().isoformat(timespec='seconds')}"
     created = s.run("create call", lambda: client.create_call(customer, subject, priority="Low",
@@ -165,25 +184,26 @@ def _smoke_round(url, login, password, customer, staff_login, staff_password, ti
                     lambda r: None if r.created and r.customer_known else f"created={r.created} "
                     f"customer_known={r.customer_known} (is --customer right?)")
     if created is None:
-        return s.rows
+        return s
     s.run("read back", lambda: client.get_call_data(created.call_id),
           lambda d: None if d.subject == subject and d.external_ticket_id == ext else "fields differ")
     s.run("retry returns the same call", lambda: client.create_call(customer, subject, external_ticket_id=ext),
           lambda r: None if r.call_id == created.call_id and not r.created else "a second call was created")
     if staff_login:
         staff = s.run("staff: load WSDL", lambda: StaffClient(url, staff_login, staff_password, timeout=timeout))
-        if staff is not None:
+        if staff is not None and not s.locking:
             s.run("staff: propose solution", lambda: staff.propose_solution(created.call_id, "Smoke test solution"))
             s.run("accept solution", lambda: client.accept_solution(created.call_id, "smoke test"),
                   lambda r: None if r.solution_state == "Accepted" else f"state {r.solution_state}")
     s.run("logout", client.logout)
-    return s.rows
+    return s
 
 
 @main.command()
 @click.argument("url", required=False)
-@click.option("--customer", envvar="HELPDESK_CUSTOMER_ID", required=True,
-              help="CustomerId of the login's customer [env HELPDESK_CUSTOMER_ID].")
+@click.option("--customer", envvar="HELPDESK_CUSTOMER_ID",
+              help="CustomerId to file the test call for [env HELPDESK_CUSTOMER_ID; default: "
+                   "the login's own customer].")
 @click.option("--staff-login", envvar="HELPDESK_STAFF_LOGIN", help="Also propose and accept a solution.")
 @click.option("--staff-password", envvar="HELPDESK_STAFF_PASSWORD")
 @click.option("--repeat", type=click.IntRange(1), default=1, show_default=True)
@@ -195,12 +215,17 @@ def smoke(ctx, url, customer, staff_login, staff_password, repeat):
     url = url or o["url"]
     if not url or not o["login"]:
         raise click.UsageError("need a URL and --login/--password (or HELPDESK_URL, _LOGIN, _PASSWORD)")
-    rounds = []
+    _http_url(url)
+    rounds, locking = [], False
     with click.progressbar(range(repeat), label="smoke", file=sys.stderr,
                            show_pos=True) if repeat > 1 else _Once() as bar:
         for _ in bar:
-            rounds.append(_smoke_round(url, o["login"], o["password"], customer, staff_login,
-                                       staff_password, o["timeout"]))
+            steps = _smoke_round(url, o["login"], o["password"], customer, staff_login,
+                                 staff_password, o["timeout"])
+            rounds.append(steps.rows)
+            if steps.locking:  # never a second failed attempt in one run
+                locking = True
+                break
     summary = _summarise(rounds)
     failed = any(not row["ok"] for rows in rounds for row in rows)
     if o["json"]:
@@ -212,6 +237,10 @@ def smoke(ctx, url, customer, staff_login, staff_password, repeat):
                        f"{row['runs'] - row['failed']:>4}/{row['runs']:<3} {row['p50_ms']:>8} "
                        f"{row['max_ms']:>8}  {row['detail']}")
         click.echo("smoke test " + ("FAILED" if failed else "passed"))
+    if locking:
+        click.echo("Authentication failed: smoke stopped after one attempt. Check the login and "
+                   "password first: every further run with them is another failed login, and a few "
+                   "in a row (lockout_threshold, 5 by default) lock the login.", err=True)
     sys.exit(1 if failed else 0)
 
 

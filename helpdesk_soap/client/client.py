@@ -140,7 +140,8 @@ class _Base:
         r = self._call("Login", retry=True, authenticated=False,
                        LoginName=self.login_name, Password=self._password)
         self.token = r.Token
-        return Session(r.Token, r.ExpiresAt, r.IdleTimeoutMinutes, r.Role)
+        return Session(r.Token, r.ExpiresAt, r.IdleTimeoutMinutes, r.Role,
+                       getattr(r, "CustomerId", None))
 
     def logout(self) -> None:
         if self.token:

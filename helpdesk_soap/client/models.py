@@ -139,3 +139,5 @@ class Session:
     expires_at: datetime
     idle_timeout_minutes: int
     role: str
+    #: The login's own customer (None for staff and admins).
+    customer_id: str | None = None

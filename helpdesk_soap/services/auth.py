@@ -85,6 +85,14 @@ def open_session(uow: UnitOfWork, verifier: PasswordVerifier, identifier: str | 
     return principal, SessionGrant(token, expires, idle)
 
 
+def own_customer_number(uow: UnitOfWork, principal: Principal) -> str | None:
+    """The number of the login's own customer (None for staff and admins)."""
+    if principal.customer_id is None:
+        return None
+    customer = uow.customers.get(principal.customer_id)
+    return customer.number if customer is not None else None
+
+
 def authenticate_session(uow: UnitOfWork, token: str, now: datetime | None = None) -> Principal:
     now = now or utcnow()
     key = token_hash(token)

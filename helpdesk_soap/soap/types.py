@@ -71,6 +71,8 @@ class SessionInfo(Model):
         ("ExpiresAt", req(DateTime)),
         ("IdleTimeoutMinutes", req(Integer32)),
         ("Role", req(_enum(dm.Role, "Role"))),
+        # The login's own customer (absent for staff and admins), e.g. for a default CustomerId.
+        ("CustomerId", opt(Unicode)),
     ]
 
 
@@ -446,9 +448,10 @@ def call_data(data: CallData) -> CallDataResult:
 _ANSWER = "soap:answer"
 
 
-def session_info(principal: dm.Principal, grant) -> SessionInfo:
+def session_info(principal: dm.Principal, grant, customer_number: str | None = None) -> SessionInfo:
     return SessionInfo(Token=grant.token, ExpiresAt=grant.expires_at,
-                       IdleTimeoutMinutes=grant.idle_minutes, Role=principal.role.value)
+                       IdleTimeoutMinutes=grant.idle_minutes, Role=principal.role.value,
+                       CustomerId=customer_number)
 
 
 def acceptance_result(out: AnswerOutcome) -> SolutionAcceptanceResult:

@@ -145,8 +145,10 @@ def test_sessions_poll_and_relogin_after_expiry(server):
     assert client.token is None
 
 
-def smoke(server, *args, password=None):
-    env = dict(os.environ, HELPDESK_LOGIN="acme-tts", HELPDESK_PASSWORD=password or PASSWORDS["acme-tts"])
+def smoke(server, *args, password=None, login="acme-tts"):
+    env = dict(os.environ, HELPDESK_LOGIN=login, HELPDESK_PASSWORD=password or PASSWORDS["acme-tts"])
+    for name in ("HELPDESK_CUSTOMER_ID", "HELPDESK_STAFF_LOGIN", "HELPDESK_STAFF_PASSWORD"):
+        env.pop(name, None)
     return subprocess.run([sys.executable, "-c", "from helpdesk_soap.client.cli import run; run()", *args],
                           env=env, capture_output=True, text=True, timeout=120)
 
@@ -187,3 +189,43 @@ def test_smoke_passes_against_serve_and_fails_loudly_otherwise(server):
     stopped = smoke(server, "--timeout", "1,2", "smoke", "http://127.0.0.1:9", "--customer", "ACME")
     assert stopped.returncode == 1 and "FAILED" in stopped.stdout
     assert smoke(server, "--url", server.url, "get", "not-a-number").returncode == 2
+
+
+def test_login_answers_with_the_logins_own_customer(server):
+    assert HelpdeskClient(server.url, "acme-tts", PASSWORDS["acme-tts"]).login().customer_id == "ACME"
+    server.cli("login", "add", "tech-own", "--role", "staff", "--password-stdin", stdin="tech-password\n")
+    assert StaffClient(server.url, "tech-own", "tech-password").login().customer_id is None
+
+
+def test_smoke_files_its_call_for_the_logins_own_customer_by_default(server):
+    ok = smoke(server, "smoke", server.url, login="globex-tts", password=PASSWORDS["globex-tts"])
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    [(number,)] = server.sql(
+        "SELECT c.number FROM calls k JOIN customers c ON c.id = k.customer_id "
+        "WHERE k.subject LIKE '[SMOKE TEST]%' ORDER BY k.id DESC LIMIT 1")
+    assert number == "GLOBEX"
+
+
+def test_smoke_stops_at_an_authentication_fault_and_warns_of_the_lockout(server):
+    server.cli("login", "add", "smoke-lock", "--customer", "ACME", "--password-stdin",
+               stdin="right-password\n")
+    for _ in range(4):  # the lockout threshold is 5: four runs must not lock the login
+        wrong = smoke(server, "smoke", server.url, "--repeat", "3", login="smoke-lock",
+                      password="wrong-password")
+        assert wrong.returncode == 1 and "AuthenticationFailed" in wrong.stdout
+        assert "stopped after one attempt" in wrong.stderr and "lock the login" in wrong.stderr
+    [(failed,)] = server.sql("SELECT failed_logins FROM logins WHERE name = 'smoke-lock'")
+    assert failed == 4, "one failed attempt per run"
+    ok = smoke(server, "smoke", server.url, login="smoke-lock", password="right-password")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+@pytest.mark.parametrize("url", ["not-a-url", "file:///etc/passwd", "WSDL", "ftp://127.0.0.1/x"])
+def test_smoke_takes_only_http_urls_and_never_reads_a_local_file(server, tmp_path, url):
+    local = tmp_path / "WSDL"
+    local.write_bytes(requests.get(server.wsdl_url, timeout=10).content)  # a WSDL zeep could read
+    env_url = str(local) if url == "WSDL" else url
+    out = smoke(server, "smoke", env_url)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "is not an http:// or https:// URL" in out.stderr and "step" not in out.stdout
+    assert smoke(server, "--url", env_url, "get", "1").returncode == 2

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 
-def cli(database_url, *args, stdin: str | None = None):
-    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url)
+def cli(database_url, *args, stdin: str | None = None, env: dict[str, str] | None = None):
+    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url, **(env or {}))
     env.pop("HELPDESK_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "helpdesk_soap", *args], input=stdin, env=env,
                           capture_output=True, text=True, timeout=60)
@@ -29,13 +31,6 @@ def test_admin_commands_configure_a_fresh_database(database_url):
     assert cli(database_url, "settings", "set", "solution_rejected_status", "WAITING").returncode == 0
     shown = cli(database_url, "settings", "show").stdout
     assert "solution_rejected_status\tWAITING" in shown
-
-
-def test_demo_prints_working_credentials(database_url):
-    out = cli(database_url, "demo")
-    assert out.returncode == 0, out.stderr
-    lines = dict(line.split(":", 1) for line in out.stdout.strip().splitlines())
-    assert lines["login"].strip() == "demo" and len(lines["password"].strip()) >= 12
 
 
 @pytest.mark.parametrize("args, stdin, fragment", [
@@ -79,22 +74,91 @@ def test_unreachable_database_is_one_line(tmp_path):
     assert out.stderr.startswith("Error")
 
 
-def test_demo_twice_resets_the_password_and_the_old_one_stops_working(database_url):
+def demo(database_url, tmp_path, *args):
+    """`helpdesk-soap demo`, with the per-user data directory (where a PostgreSQL
+    database's demo passwords are kept) inside the test's directory."""
+    out = cli(database_url, "demo", *args, env={"XDG_DATA_HOME": str(tmp_path / "data")})
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def exported(screen: str) -> dict[str, str]:
+    """The variables of the `export ...` line the demo prints for the README's example."""
+    line = screen[screen.index("\nexport ") + 1:].split("\n", 1)[0]
+    words = line.split()[1:]
+    return dict(word.split("=", 1) for word in words)
+
+
+def principal(database_url, login, password, customer: str | None = None):
+    """The login authenticated with the password (and, if named, the customer's id)."""
     from helpdesk_soap.security import PasswordVerifier
     from helpdesk_soap.services import auth
     from helpdesk_soap.store.engine import make_engine, make_session_factory
     from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
-    def password_of(out):
-        return dict(line.split(":", 1) for line in out.stdout.strip().splitlines())["password"].strip()
-
-    first = password_of(cli(database_url, "demo"))
-    second = password_of(cli(database_url, "demo"))
-    assert first != second
     engine = make_engine(database_url)
-    verifier = PasswordVerifier()
-    with SqlUnitOfWork(make_session_factory(engine)) as uow:
-        assert auth.authenticate(uow, verifier, "demo", second).login_name == "demo"
+    try:
+        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+            found = auth.authenticate(uow, PasswordVerifier(), login, password)
+            return (found, uow.customers.by_number(customer).id) if customer else found
+    finally:
+        engine.dispose()
+
+
+def test_demo_sets_up_a_customer_an_integration_and_a_staff_login(database_url, tmp_path):
+    from helpdesk_soap.domain.model import Role
+
+    screen = demo(database_url, tmp_path)
+    env = exported(screen)
+    assert env["HELPDESK_URL"] == "http://127.0.0.1:8080"
+    integration, demo_customer = principal(database_url, env["HELPDESK_LOGIN"],
+                                           env["HELPDESK_PASSWORD"], customer="DEMO")
+    staff = principal(database_url, env["HELPDESK_STAFF_LOGIN"], env["HELPDESK_STAFF_PASSWORD"])
+    assert (integration.login_name, integration.role) == ("demo", Role.INTEGRATION)
+    assert (staff.login_name, staff.role) == ("demo-staff", Role.STAFF)
+    assert integration.customer_id == demo_customer and staff.customer_id is None
+    for url in ("http://127.0.0.1:8080/helpdesk?wsdl", "http://127.0.0.1:8080/staff?wsdl"):
+        assert url in screen
+    assert "New passwords" in screen and "--reset-passwords" in screen
+
+
+def test_demo_again_keeps_the_passwords_and_says_so(database_url, tmp_path):
+    first = exported(demo(database_url, tmp_path))
+    again = demo(database_url, tmp_path)
+    assert exported(again) == first
+    assert "Passwords kept from the last run" in again
+    assert principal(database_url, "demo", first["HELPDESK_PASSWORD"]).login_name == "demo"
+
+
+def test_demo_reset_passwords_makes_new_ones_and_the_old_ones_stop_working(database_url, tmp_path):
+    first = exported(demo(database_url, tmp_path))
+    screen = demo(database_url, tmp_path, "--reset-passwords")
+    second = exported(screen)
+    assert "New passwords" in screen
+    for login, password in (("HELPDESK_LOGIN", "HELPDESK_PASSWORD"),
+                            ("HELPDESK_STAFF_LOGIN", "HELPDESK_STAFF_PASSWORD")):
+        assert second[password] != first[password]
+        assert principal(database_url, second[login], second[password]).login_name == second[login]
         with pytest.raises(Exception, match="Authentication failed"):
-            auth.authenticate(uow, verifier, "demo", first)
-    engine.dispose()
+            principal(database_url, first[login], first[password])
+
+
+def test_demo_keeps_its_passwords_readable_by_the_user_only(database_url, tmp_path):
+    screen = demo(database_url, tmp_path)
+    path = Path(screen.split("saved in ", 1)[1].split(" (readable", 1)[0])
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert tmp_path in path.parents
+
+
+def test_demo_does_not_claim_to_keep_a_password_changed_since(database_url, tmp_path):
+    first = exported(demo(database_url, tmp_path))
+    changed = cli(database_url, "login", "set-password", "demo", "--password-stdin",
+                  stdin="changed by hand\n")
+    assert changed.returncode == 0, changed.stderr
+    screen = demo(database_url, tmp_path)
+    second = exported(screen)
+    assert "New passwords" in screen and second["HELPDESK_PASSWORD"] != first["HELPDESK_PASSWORD"]
+    assert principal(database_url, "demo", second["HELPDESK_PASSWORD"]).login_name == "demo"
+    assert second["HELPDESK_STAFF_PASSWORD"] == first["HELPDESK_STAFF_PASSWORD"]
+    assert f'{second["HELPDESK_PASSWORD"]} (new)' in screen
+    assert f'{second["HELPDESK_STAFF_PASSWORD"]} (kept)' in screen
