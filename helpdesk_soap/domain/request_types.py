@@ -111,7 +111,8 @@ def make_rule(name: str, state: FieldState, label: str | None = None,
                               limit=MAX_LABEL)
     if spec.wire_max_length is None:
         if max_length is not None:
-            raise InvalidArgument(f"{name} is a {spec.type.value}: it has no length.", field="MaxLength")
+            raise InvalidArgument(f"{name} ({spec.type.value}) has no length to limit.",
+                                  field="MaxLength")
     elif max_length is None:
         max_length = spec.wire_max_length
     elif not 1 <= max_length <= spec.wire_max_length:

@@ -60,6 +60,7 @@ def set_field(uow: UnitOfWork, principal: Principal, category: Category, name: s
     length not given stays as it was (for a field newly asked for: its default label, the
     wire's limit). Admins only."""
     require_admin(principal)
+    name = _FIELD_NAMES.get((name or "").strip().lower(), name)
     uow.begin_write()
     types = uow.request_types.latest().with_rule(category, name, state, label, max_length)
     uow.request_types.save(category, types[category])
@@ -87,6 +88,10 @@ def _config(types: RequestTypes, category: Category) -> CategoryConfig:
                            s.wire_max_length, s.fixed)
                for s in FIELDS.values() if s.name not in configured]
     return CategoryConfig(category, tuple(fields), rules != DEFAULT[category])
+
+
+#: Field names in any case (``affecteddomain`` is AffectedDomain).
+_FIELD_NAMES = {name.lower(): name for name in FIELDS}
 
 
 def _parse(enum, raw: str, what: str, field: str):
