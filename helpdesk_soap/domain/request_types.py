@@ -133,10 +133,17 @@ def _fixed_first(rules: tuple[FieldRule, ...]) -> tuple[FieldRule, ...]:
 class RequestTypes(Mapping[Category, tuple[FieldRule, ...]]):
     """Each category's fields, in order: an immutable mapping, complete for every category."""
 
-    __slots__ = ("_table",)
+    __slots__ = ("_table", "_required", "_limited")
 
     def __init__(self, table: Mapping[Category, tuple[FieldRule, ...]]):
         self._table = {c: _fixed_first(tuple(table.get(c, ()))) for c in Category}
+        # What CreateCall checks, worked out once (a worker keeps one of these per
+        # reference version): the required rules, and the rules whose length is stricter
+        # than the wire's (the schema has already enforced that one).
+        self._required = {c: tuple(r for r in rules if r.required) for c, rules in self._table.items()}
+        self._limited = {c: tuple(r for r in rules if r.max_length is not None
+                                  and r.max_length < (FIELDS[r.name].wire_max_length or 0))
+                         for c, rules in self._table.items()}
 
     def __getitem__(self, category: Category) -> tuple[FieldRule, ...]:
         return self._table[category]
@@ -177,14 +184,14 @@ class RequestTypes(Mapping[Category, tuple[FieldRule, ...]]):
 
     def missing(self, request: CallRequest) -> tuple[FieldRule, ...]:
         """The rules of the request's category that it leaves empty although required."""
-        return tuple(r for r in self._table[request.category]
-                     if r.required and _empty(getattr(request, r.attribute)))
+        missing = [r for r in self._required[request.category] if _empty(getattr(request, r.attribute))]
+        return tuple(missing) if missing else ()
 
     def check_lengths(self, request: CallRequest) -> None:
         """Refuse a value longer than its category allows (a list: any one item)."""
-        for rule in self._table[request.category]:
+        for rule in self._limited[request.category]:
             value = getattr(request, rule.attribute)
-            if rule.max_length is None or value is None:
+            if value is None:
                 continue
             for item in value if isinstance(value, tuple) else (value,):
                 if isinstance(item, str) and len(item) > rule.max_length:
