@@ -66,8 +66,8 @@ def request_type_list(config: Config, category: str | None, show_absent: bool) -
 @click.argument("field")
 @click.argument("state", type=_STATES)
 @click.option("--label", help="What forms show for the field [kept; a new field: its default].")
-@click.option("--max-length", type=int, help="At most what CreateCall carries [kept; a new field: "
-                                              "that limit].")
+@click.option("--max-length", type=int,
+              help="At most what CreateCall carries [kept; a new field: that limit].")
 @pass_config
 def request_type_set(config: Config, category: str, field: str, state: str, label: str | None,
                      max_length: int | None) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .errors import InvalidArgument, MissingField
 from .model import CallRequest, Category, Warning
@@ -74,8 +74,10 @@ class FieldSpec:
 FIELDS: dict[str, FieldSpec] = {s.name: s for s in (
     FieldSpec("Subject", "subject", FieldType.TEXT, 200, "Summary", fixed=True),
     FieldSpec("Description", "description", FieldType.LONG_TEXT, 65536, "Description"),
-    FieldSpec("Priority", "priority", FieldType.PRIORITY, None, "Priority (Low to Blocker)", fixed=True),
-    FieldSpec("AffectedDomain", "affected_domain", FieldType.TEXT, 200, "Domain where the problem occurs"),
+    FieldSpec("Priority", "priority", FieldType.PRIORITY, None, "Priority (Low to Blocker)",
+              fixed=True),
+    FieldSpec("AffectedDomain", "affected_domain", FieldType.TEXT, 200,
+              "Domain where the problem occurs"),
     FieldSpec("FirstOccurredAt", "first_occurred_at", FieldType.DATE_TIME, None,
               "Date and time the problem first occurred (an estimate will do)"),
     FieldSpec("Browser", "browser", FieldType.TEXT, 200, "Browser(s) showing the problem"),
@@ -84,8 +86,10 @@ FIELDS: dict[str, FieldSpec] = {s.name: s for s in (
     FieldSpec("ResponsibleUser", "responsible_user", FieldType.TEXT, 200,
               "User responsible for the suggestion"),
     FieldSpec("ReporterName", "reporter_name", FieldType.TEXT, 200, "Name of the person reporting"),
-    FieldSpec("ReporterEmail", "reporter_email", FieldType.TEXT, 254, "E-mail address of the person reporting"),
-    FieldSpec("ReporterPhone", "reporter_phone", FieldType.TEXT, 50, "Phone number of the person reporting"),
+    FieldSpec("ReporterEmail", "reporter_email", FieldType.TEXT, 254,
+              "E-mail address of the person reporting"),
+    FieldSpec("ReporterPhone", "reporter_phone", FieldType.TEXT, 50,
+              "Phone number of the person reporting"),
     FieldSpec("Installation", "installation", FieldType.TEXT, 200, "Installation concerned"),
 )}
 
@@ -117,7 +121,8 @@ def make_rule(name: str, state: FieldState, label: str | None = None,
         max_length = spec.wire_max_length
     elif not 1 <= max_length <= spec.wire_max_length:
         raise InvalidArgument(f"MaxLength of {name} must be between 1 and {spec.wire_max_length} "
-                              "(what CreateCall carries).", field="MaxLength", limit=spec.wire_max_length)
+                              "(what CreateCall carries).", field="MaxLength",
+                              limit=spec.wire_max_length)
     return FieldRule(spec.name, spec.attribute, spec.type, state is FieldState.REQUIRED, label,
                      max_length)
 
@@ -140,7 +145,8 @@ class RequestTypes(Mapping[Category, tuple[FieldRule, ...]]):
         # What CreateCall checks, worked out once (a worker keeps one of these per
         # reference version): the required rules, and the rules whose length is stricter
         # than the wire's (the schema has already enforced that one).
-        self._required = {c: tuple(r for r in rules if r.required) for c, rules in self._table.items()}
+        self._required = {c: tuple(r for r in rules if r.required)
+                          for c, rules in self._table.items()}
         self._limited = {c: tuple(r for r in rules if r.max_length is not None
                                   and r.max_length < (FIELDS[r.name].wire_max_length or 0))
                          for c, rules in self._table.items()}
@@ -184,7 +190,8 @@ class RequestTypes(Mapping[Category, tuple[FieldRule, ...]]):
 
     def missing(self, request: CallRequest) -> tuple[FieldRule, ...]:
         """The rules of the request's category that it leaves empty although required."""
-        missing = [r for r in self._required[request.category] if _empty(getattr(request, r.attribute))]
+        missing = [r for r in self._required[request.category]
+                   if _empty(getattr(request, r.attribute))]
         return tuple(missing) if missing else ()
 
     def check_lengths(self, request: CallRequest) -> None:

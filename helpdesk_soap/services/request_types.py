@@ -81,8 +81,9 @@ def reset(uow: UnitOfWork, principal: Principal, category: Category) -> Category
 def _config(types: RequestTypes, category: Category) -> CategoryConfig:
     rules = types[category]
     configured = {r.name: r for r in rules}
-    fields = [FieldConfig(r.name, r.type, FieldState.REQUIRED if r.required else FieldState.OPTIONAL,
-                          r.label, r.max_length, FIELDS[r.name].wire_max_length, FIELDS[r.name].fixed)
+    fields = [FieldConfig(r.name, r.type,
+                          FieldState.REQUIRED if r.required else FieldState.OPTIONAL, r.label,
+                          r.max_length, FIELDS[r.name].wire_max_length, FIELDS[r.name].fixed)
               for r in rules]
     fields += [FieldConfig(s.name, s.type, FieldState.ABSENT, s.default_label, None,
                            s.wire_max_length, s.fixed)

@@ -20,7 +20,8 @@ _TABLE = RequestTypeFieldRow.__table__
 _ALL = select(_TABLE.c.category, _TABLE.c.name, _TABLE.c.required, _TABLE.c.label,
               _TABLE.c.max_length).order_by(_TABLE.c.category, _TABLE.c.position, _TABLE.c.name)
 #: Taken before a change: one admin's change waits for another's to commit, then reads it.
-_LOCK = select(ChangeCounterRow.value).where(ChangeCounterRow.id == REFERENCE_VERSION).with_for_update()
+_LOCK = (select(ChangeCounterRow.value).where(ChangeCounterRow.id == REFERENCE_VERSION)
+         .with_for_update())
 #: The cache's name for them (ReferenceCache.table).
 CACHE_KEY = "request_types"
 

@@ -152,8 +152,8 @@ def test_an_empty_list_is_missing_and_a_list_with_text_is_not():
 
 
 def test_a_value_longer_than_its_category_allows_is_refused_with_the_limit():
-    types = DEFAULT.with_rule(TECH, "Browser", O, max_length=10).with_rule(TECH, "Components", O,
-                                                                          max_length=3)
+    types = DEFAULT.with_rule(TECH, "Browser", O, max_length=10)
+    types = types.with_rule(TECH, "Components", O, max_length=3)
     full = dict(description="d", first_occurred_at=T0, affected_domain="x")
     types.check(request(TECH, browser="Firefox", **full))
     with pytest.raises(errors.InvalidArgument) as exc:
