@@ -190,9 +190,13 @@ class RequestTypes(Mapping[Category, tuple[FieldRule, ...]]):
 
     def missing(self, request: CallRequest) -> tuple[FieldRule, ...]:
         """The rules of the request's category that it leaves empty although required."""
-        missing = [r for r in self._required[request.category]
-                   if _empty(getattr(request, r.attribute))]
-        return tuple(missing) if missing else ()
+        found = ()
+        for rule in self._required[request.category]:  # on every CreateCall: no calls inside
+            value = getattr(request, rule.attribute)
+            if value is None or (value.__class__ is str and not value.strip()) or (
+                    value.__class__ is tuple and _empty(value)):
+                found += (rule,)
+        return found
 
     def check_lengths(self, request: CallRequest) -> None:
         """Refuse a value longer than its category allows (a list: any one item)."""
@@ -214,7 +218,8 @@ class RequestTypes(Mapping[Category, tuple[FieldRule, ...]]):
     def screen(self, request: CallRequest, accept_incomplete: bool) -> tuple[FieldRule, ...]:
         """``check``, except that with ``accept_incomplete`` the required fields left empty
         are returned instead of refused (the call is filed; staff ask for them)."""
-        self.check_lengths(request)
+        if self._limited[request.category]:
+            self.check_lengths(request)
         missing = self.missing(request)
         if missing and not accept_incomplete:
             raise missing_field(request.category, missing)
