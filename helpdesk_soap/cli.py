@@ -456,3 +456,12 @@ def _register_mail_commands() -> None:
 
 
 _register_mail_commands()
+
+
+def _register_request_type_commands() -> None:
+    from .cli_request_types import request_type  # imports this module only when a command runs
+
+    main.add_command(request_type)
+
+
+_register_request_type_commands()

@@ -75,6 +75,12 @@ class MissingField(DomainError):
     code = "Client.MissingField"
     default_message = "A required field is missing."
 
+    def __init__(self, message: str | None = None, *, field: str | None = None,
+                 fields: tuple[str, ...] = ()):
+        super().__init__(message, field=field)
+        #: Every required field missing, ``field`` first.
+        self.fields = fields or ((field,) if field else ())
+
 
 class CallClosed(DomainError):
     """The call is in a final status: the customer side can no longer add to it (document 003)."""

@@ -53,6 +53,10 @@ class Settings:
     #: CreateCall refuses calls that lack a field their category requires (GetRequestTypes).
     #: Switch off only for legacy callers that cannot send them yet.
     enforce_request_types: bool = True
+    #: An integration login (a ticket system, unattended: nobody can answer a fault) that
+    #: leaves out fields its category requires gets its call filed anyway, with the warning
+    #: MissingFieldsAccepted and an internal entry naming them, instead of Client.MissingField.
+    accept_incomplete_integration_calls: bool = False
 
     @property
     def allowed_content_types(self) -> tuple[str, ...]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..domain import request_types
+from ..domain.request_types import incomplete_warning
 from ..domain.attachments import Attachment
 from ..domain.errors import CallNotFound, ConfigurationError
-from ..domain.model import (Call, CallRequest, Entry, EntryKind, Principal, Status,
+from ..domain.model import (Call, CallRequest, Entry, EntryKind, Principal, Role, Status,
                             Visibility, Warning, contact_url, visible_result)
 from ..domain.settings import Settings, decide_intake
 from .unit_of_work import Conflict, UnitOfWork
@@ -86,23 +86,28 @@ def create_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
 
 
 def file_call(uow: UnitOfWork, principal: Principal, request: CallRequest,
-              now: datetime | None = None) -> CreateOutcome:
+              now: datetime | None = None, *, accept_incomplete: bool = False) -> CreateOutcome:
     """CreateCall's rules, stored in the caller's transaction without committing it.
 
     ``create_call`` commits it; the e-mail intake commits it together with the
     message's Message-ID, so a message is taken in wholly or not at all.
+    ``accept_incomplete`` files a call that lacks fields its request type requires
+    (naming them in a warning and an internal entry) instead of refusing it.
     """
-    return _file(uow, principal, request.validated(), now)
+    return _file(uow, principal, request.validated(), now, accept_incomplete)
 
 
 def _file(uow: UnitOfWork, principal: Principal, request: CallRequest,
-          now: datetime | None = None) -> CreateOutcome:
+          now: datetime | None = None, accept_incomplete: bool = False) -> CreateOutcome:
     """file_call, for a request already validated."""
     now = now or utcnow()
     uow.begin_write()
     settings: Settings = uow.settings.get()
+    missing = ()
     if settings.enforce_request_types:
-        request_types.check(request)
+        # The request types come from the worker's cache, like the settings: no query.
+        missing = uow.request_types.get().screen(request, accept_incomplete or (
+            settings.accept_incomplete_integration_calls and principal.role is Role.INTEGRATION))
     named = uow.customers.by_number(request.customer_number)
     intake = decide_intake(settings, principal, named, request.service_level)
     customer = named if intake.customer_known else uow.customers.by_number(intake.customer_number)
@@ -128,8 +133,15 @@ def _file(uow: UnitOfWork, principal: Principal, request: CallRequest,
                           f"CustomerId {request.customer_number!r} was not found for login "
                           f"{principal.login_name}; filed under {intake.customer_number}.",
                           "system", now, visibility=Visibility.INTERNAL))
+    warnings = intake.warnings
+    if missing:
+        names = ", ".join(r.name for r in missing)
+        call.record(Entry(EntryKind.HISTORY,
+                          f"Filed without {names}, which a {request.category.value} call requires: "
+                          "ask the customer.", "system", now, visibility=Visibility.INTERNAL))
+        warnings += (incomplete_warning(request.category, missing),)
     uow.calls.add(call)
-    return CreateOutcome(call, status, True, intake.warnings, intake.customer_known)
+    return CreateOutcome(call, status, True, warnings, intake.customer_known)
 
 
 def _replayed(uow: UnitOfWork, principal: Principal, call: Call) -> CreateOutcome:

@@ -74,7 +74,9 @@ def _ingest(uow: UnitOfWork, mail: InboundMail, now: datetime) -> IngestOutcome:
                           contact_type=ContactType.EMAIL))
         kind = "contact"
     else:
-        call = file_call(uow, sender.principal, _request(mail, sender), now).call
+        # A mail cannot be asked for a field its request type requires: it is filed anyway.
+        call = file_call(uow, sender.principal, _request(mail, sender), now,
+                         accept_incomplete=True).call
         kind = "created"
     accepted = screen_attachments(uow, call, mail.attachments, now)
     if call.new_entries:

@@ -41,6 +41,8 @@ class UnitOfWork(Protocol):
     tokens: Any
     attachments: Any
     time_records: Any
+    #: ``get() -> RequestTypes`` (domain/request_types.py); ``save(category, rules)``.
+    request_types: Any
     #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.
     files: Any
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from ..domain.errors import CallClosed, InvalidArgument
 from ..domain.model import Call, Category, Entry, EntryKind, Principal, Stage, Status
-from ..domain.request_types import REQUEST_TYPES, FieldRule
+from ..domain.request_types import RequestTypes
 from ..domain.text import xml_safe
 from .calls import _status, utcnow, visible_call
 from .unit_of_work import UnitOfWork, retry_on_conflict
@@ -169,8 +169,10 @@ def open_call(uow: UnitOfWork, principal: Principal, call_id: int) -> tuple[Call
 
 # -- reference data ---------------------------------------------------------------------
 
-def request_types() -> dict[Category, tuple[FieldRule, ...]]:
-    return REQUEST_TYPES
+def request_types(uow: UnitOfWork) -> RequestTypes:
+    """Each category's fields as CreateCall enforces them now (admins configure them:
+    services/request_types.py); read from the worker's cache, like the settings."""
+    return uow.request_types.get()
 
 
 def statuses(uow: UnitOfWork) -> list[Status]:

@@ -133,8 +133,11 @@ class HelpdeskService(ServiceBase):
 
     @rpc(_returns=t.req(t.RequestTypeList), _throws=f.COMMON)
     def GetRequestTypes(ctx):
-        """The fields each category of call takes, and which CreateCall requires."""
-        return t.request_types(workflow.request_types())
+        """The fields each category of call takes, and which CreateCall requires: the rules
+        CreateCall applies now (admins may change them). An unattended caller reads them to
+        know what to send; Client.MissingField names the first field missing and its message
+        all of them."""
+        return t.request_types(workflow.request_types(ctx.udc.uow))
 
     @rpc(_returns=t.req(t.StatusDefinitionList), _throws=f.COMMON)
     def GetStatuses(ctx):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from spyne import Boolean, ByteArray, DateTime, Integer32, Integer64, ServiceBase, Unicode, rpc
 
 from ..domain import model as dm
-from ..services import admin, attachments, staff, tokens
+from ..domain.request_types import FieldState
+from ..services import admin, attachments, request_types, staff, tokens
 from . import faults as f
 from . import sessions
 from . import staff_types as st
@@ -123,3 +124,27 @@ class StaffService(ServiceBase):
         return st.change_result(staff.record_time(
             ctx.udc.uow, CallId, Minutes, Note or "", technician=Technician or _author(ctx),
             author=_author(ctx)))
+
+    @rpc(_returns=t.req(st.RequestTypeConfigList), _throws=f.COMMON)
+    def GetRequestTypeConfiguration(ctx):
+        """Admins only: each category's fields, with those it does not ask for."""
+        return [st.request_type_config(c)
+                for c in request_types.configuration(ctx.udc.uow, ctx.udc.principal)]
+
+    @rpc(t.req(t.Category), t.req(Unicode, max_len=64), t.req(st.RequestFieldState),
+         t.opt(Unicode, max_len=200), t.opt(Integer32), _returns=t.req(st.RequestTypeConfig),
+         _throws=f.COMMON)
+    def SetRequestTypeField(ctx, Category, Field, State, Label, MaxLength):
+        """Admins only: make a field of a category Required, Optional or Absent (not asked
+        for). A Label or MaxLength not sent stays as it was. CreateCall and GetRequestTypes
+        follow at once. Subject and Priority stay required; MaxLength is at most what
+        CreateCall carries (Client.InvalidArgument names the field at fault)."""
+        return st.request_type_config(request_types.set_field(
+            ctx.udc.uow, ctx.udc.principal, dm.Category(str(Category)), Field,
+            FieldState(str(State)), Label, MaxLength))
+
+    @rpc(t.req(t.Category), _returns=t.req(st.RequestTypeConfig), _throws=f.COMMON)
+    def ResetRequestType(ctx, Category):
+        """Admins only: give a category the default set's fields again."""
+        return st.request_type_config(request_types.reset(ctx.udc.uow, ctx.udc.principal,
+                                                          dm.Category(str(Category))))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from spyne import Boolean, DateTime, Integer32, Integer64, Unicode
 
 from ..domain import model as dm
+from ..domain.request_types import FieldState
+from ..services.request_types import CategoryConfig
 from ..services.staff import CallPage, StaffCallView
-from .types import (CALL_ADDED, CALL_CORE, AssignmentState, Category, ContactType, EntryKind, Model,
-                    Priority, SolutionState, Stage, Visibility, _list, added_fields, attachment_info,
-                    core_fields, opt, req)
+from .types import (CALL_ADDED, CALL_CORE, AssignmentState, Category, ContactType, EntryKind, FieldType,
+                    Model, Priority, SolutionState, Stage, Visibility, _enum, _list, added_fields,
+                    attachment_info, core_fields, opt, req)
 
 
 class CallSummary(Model):
@@ -118,3 +120,45 @@ def staff_call(view: StaffCallView) -> StaffCallData:
 
 def change_result(call: dm.Call) -> ChangeResult:
     return ChangeResult(CallId=call.id, StatusCode=call.status_code, ChangedAt=call.updated_at)
+
+
+RequestFieldState = _enum(FieldState, "RequestFieldState")
+
+
+class RequestTypeConfigField(Model):
+    """A field of CreateCall's Call as a category has it configured. Absent: not asked for
+    (GetRequestTypes leaves it out). MaxLength is at most WireMaxLength; Fixed fields stay
+    required in every category."""
+
+    _type_info = [
+        ("Name", req(Unicode)),
+        ("Type", req(FieldType)),
+        ("State", req(RequestFieldState)),
+        ("Label", req(Unicode)),
+        ("MaxLength", opt(Integer32)),
+        ("WireMaxLength", opt(Integer32)),
+        ("Fixed", req(Boolean)),
+    ]
+
+
+class RequestTypeConfig(Model):
+    """A category's configuration: every field it may ask for, the configured ones first in
+    their order. Customised: it differs from the default set (ResetRequestType)."""
+
+    _type_info = [
+        ("Category", req(Category)),
+        ("Customised", req(Boolean)),
+        ("Fields", req(_list(RequestTypeConfigField, "RequestTypeConfigFieldList"))),
+    ]
+
+
+RequestTypeConfigList = _list(RequestTypeConfig, "RequestTypeConfigList")
+
+
+def request_type_config(config: CategoryConfig) -> RequestTypeConfig:
+    return RequestTypeConfig(
+        Category=config.category.value, Customised=config.customised,
+        Fields=[RequestTypeConfigField(Name=f.name, Type=f.type.value, State=f.state.value,
+                                       Label=f.label, MaxLength=f.max_length,
+                                       WireMaxLength=f.wire_max_length, Fixed=f.fixed)
+                for f in config.fields])

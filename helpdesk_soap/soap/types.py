@@ -13,6 +13,7 @@ generated stubs clean in Java, .NET, PHP and C:
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 
 from spyne import Array, Boolean, ByteArray, ComplexModel, DateTime, Enum, Integer32, Integer64, Unicode
 
@@ -408,7 +409,7 @@ def changed_calls(changes: Changes) -> ChangedCalls:
                         MoreAvailable=changes.more)
 
 
-def request_types(table: dict[dm.Category, tuple[FieldRule, ...]]) -> list[RequestType]:
+def request_types(table: Mapping[dm.Category, tuple[FieldRule, ...]]) -> list[RequestType]:
     return [RequestType(Category=category.value, Fields=[
         RequestField(Name=f.name, Label=f.label, Type=f.type.value, Required=f.required,
                      MaxLength=f.max_length) for f in rules]) for category, rules in table.items()]

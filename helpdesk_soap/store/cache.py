@@ -1,8 +1,9 @@
-"""A per-worker cache of the settings, call statuses and customers, exact to the last change.
+"""A per-worker cache of the settings, call statuses, request types and customers, exact to
+the last change.
 
 Nearly every request reads them; an admin changes them now and then. Triggers
 bump a reference version whenever one of these tables changes, whoever changes
-it (the service, the CLI, an administrator's SQL; migrations 0005 and 0006),
+it (the service, the CLI, an administrator's SQL; migrations 0005, 0006, 0008),
 and the login's query reads that version along with the login. A worker keeps
 what it read under the version it belongs to and reads it again as soon as a
 request brings a different one: a change shows at once, in every worker, and a
@@ -43,6 +44,8 @@ class ReferenceCache:
         self._version: int | None = None
         self._settings: Settings | None = None
         self._statuses: dict[str, Status] | None = None
+        #: Reference data read whole, by name (the request types, request_type_repository.py).
+        self._tables: dict[str, object] = {}
         self._customers: dict[int, Customer] = {}
         self._customer_numbers: dict[str, Customer] = {}
         self._login_versions: tuple[int, int] | None = None
@@ -51,7 +54,7 @@ class ReferenceCache:
     def _at(self, version: int) -> None:
         if version != self._version:
             self._version, self._settings, self._statuses = version, None, None
-            self._customers, self._customer_numbers = {}, {}
+            self._customers, self._customer_numbers, self._tables = {}, {}, {}
 
     def settings(self, version: int, load: Callable[[], Settings]) -> Settings:
         self._at(version)
@@ -64,6 +67,14 @@ class ReferenceCache:
         if self._statuses is None:
             self._statuses = {s.code: s for s in load_all()}
         return self._statuses.get(code)
+
+    def table(self, version: int, name: str, load: Callable[[], object]):
+        """Reference data read whole (one query), kept under ``name`` at this version."""
+        self._at(version)
+        found = self._tables.get(name)
+        if found is None:
+            found = self._tables[name] = load()
+        return found
 
     def customer(self, version: int, customer_id: int,
                  load: Callable[[int], Customer | None]) -> Customer | None:
@@ -100,7 +111,7 @@ class ReferenceCache:
 
     def clear(self) -> None:
         self._version = self._settings = self._statuses = None
-        self._customers, self._customer_numbers = {}, {}
+        self._customers, self._customer_numbers, self._tables = {}, {}, {}
         self._login_versions, self._logins = None, {}
 
 

@@ -220,8 +220,9 @@ class ChangeCounterRow(Base):
     commit order, so a poller that has seen number N has seen every change
     numbered below N.
 
-    Row 2 (REFERENCE_VERSION): bumped by triggers (migrations 0005, 0006)
-    whenever the settings, the call statuses or the customers change, whoever
+    Row 2 (REFERENCE_VERSION): bumped by triggers (migrations 0005, 0006, 0008)
+    whenever the settings, the call statuses, the customers or the request
+    types change, whoever
     changes them; workers key their cache of these on it (store/cache.py).
 
     Row 3 (ACCOUNT_VERSION): the same for the logins and the portals (migration
@@ -346,3 +347,19 @@ class LoginTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RequestTypeFieldRow(Base):
+    """A field a category of call asks for (domain/request_types.py): required or optional,
+    its label and maximum length, in the order forms show them. A field with no row is not
+    asked for. Migration 0008 seeds the default set; a trigger moves the reference version
+    on every change, so the workers' caches see it at once (store/cache.py)."""
+
+    __tablename__ = "request_type_fields"
+
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    required: Mapped[bool] = mapped_column(Boolean)
+    label: Mapped[str] = mapped_column(String(200))
+    max_length: Mapped[int | None] = mapped_column(Integer)

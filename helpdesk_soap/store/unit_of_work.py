@@ -15,6 +15,7 @@ from .cache import (CachedCustomers, CachedLogins, CachedSettings, CachedStatuse
 from .files import FileStore
 from .session import IdleConnections, StoreSession
 from .mail_repository import MailRepository, TokenRepository
+from .request_type_repository import CachedRequestTypes, RequestTypeRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
                          SettingsRepository, StatusRepository, TimeRecordRepository,
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.tokens = TokenRepository(session)
         self.attachments = AttachmentRepository(session)
         self.time_records = TimeRecordRepository(session)
+        self.request_types = RequestTypeRepository(session)
         self._reference_changed = False
         if self._cache is not None:
             version = lambda: reference_version(session)  # noqa: E731
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
             args = (self._cache, version, self._reference_change, bypass)
             self.settings = CachedSettings(self.settings, *args)
             self.statuses = CachedStatuses(self.statuses, *args)
+            self.request_types = CachedRequestTypes(self.request_types, *args)
             self.customers = CachedCustomers(self.customers, *args)
             self.logins = CachedLogins(self.logins, self._cache, lambda: versions(session),
                                        lambda: self._writing or self._ended)

@@ -16,9 +16,10 @@ OPERATIONS = {
     "helpdesk": ["ActivateLogin", "AddAttachment", "AddCallNote", "ChangePassword", "CreateCall",
                  "GetAttachment", "GetCallData", "GetChangedCalls", "GetRequestTypes", "GetStatuses",
                  "ListCalls", "Login", "Logout", "RequestPasswordReset", "SetSolutionAcceptance"],
-    "staff": ["AddAttachment", "AddEntry", "AssignTechnician", "GetAttachment", "GetCall", "InviteLogin",
-              "ListCalls", "Login", "Logout", "ProposeSolution", "RecordTime", "SetPortalActive",
-              "SetResult", "SetStatus", "UnassignTechnician"],
+    "staff": ["AddAttachment", "AddEntry", "AssignTechnician", "GetAttachment", "GetCall",
+              "GetRequestTypeConfiguration", "InviteLogin", "ListCalls", "Login", "Logout",
+              "ProposeSolution", "RecordTime", "ResetRequestType", "SetPortalActive",
+              "SetRequestTypeField", "SetResult", "SetStatus", "UnassignTechnician"],
 }
 
 

@@ -204,8 +204,8 @@ def statements_of(engine, app, body: bytes) -> tuple[str, list[str]]:
 
 def test_a_request_costs_no_query_for_settings_statuses_or_customers(app, engine):
     """Authentication reads the reference version with the login; while it holds, the
-    worker's cache answers. CreateCall needs the settings, the call's status and the
-    customer named in it; GetCallData the call's customer's number."""
+    worker's cache answers. CreateCall needs the settings, the request types, the call's
+    status and the customer named in it; GetCallData the call's customer's number."""
     from tests.integration.test_soap_protocol import CREATE, TNS
 
     from lxml import etree
@@ -215,7 +215,7 @@ def test_a_request_costs_no_query_for_settings_statuses_or_customers(app, engine
     call_id = etree.fromstring(created[2]).findtext(f".//{{{TNS}}}CallId")
     _, statements = statements_of(engine, app, envelope("CreateCall", CREATE))
     assert any("INSERT INTO calls" in s for s in statements)
-    cached = ("FROM settings", "FROM call_statuses", "FROM customers")
+    cached = ("FROM settings", "FROM call_statuses", "FROM customers", "FROM request_type_fields")
     assert not [s for s in statements if any(table in s for table in cached)]
     answer, statements = statements_of(engine, app, envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>"))
     assert b">ACME<" in answer
