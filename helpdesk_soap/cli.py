@@ -101,13 +101,16 @@ def serve(config: Config, bind: str | None, workers: int | None) -> None:
     """Migrate the schema, then serve /helpdesk under gunicorn."""
     from dataclasses import replace
 
+    from .ops.serving import check_bind, metrics_directory
     from .server import GatewayServer
 
     config = replace(config, **{k: v for k, v in (("bind", bind), ("workers", workers)) if v})
+    check_bind(config.bind)  # one line and exit 1, not gunicorn's retries
     _engine(config).dispose()
     click.echo(f"helpdesk-soap: serving http://{config.bind}/helpdesk (WSDL at ?wsdl) "
                f"with {config.workers} workers", err=True)
-    GatewayServer(config).run()
+    with metrics_directory():
+        GatewayServer(config).run()
 
 
 @main.group()
