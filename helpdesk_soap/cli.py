@@ -467,3 +467,10 @@ def _register_mail_commands() -> None:
 
 
 _register_mail_commands()
+
+
+def _register_ops_commands() -> None:
+    from .ops import cli as _ops_cli  # noqa: F401  (adds `commlog`)
+
+
+_register_ops_commands()

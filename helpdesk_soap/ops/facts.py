@@ -42,6 +42,13 @@ def current() -> dict | None:
     return _FACTS.get()
 
 
+def note_envelope(root) -> None:
+    """The request's parsed envelope, for the communication log (masked before it is kept)."""
+    facts = _FACTS.get()
+    if facts is not None:
+        facts["envelope"] = root
+
+
 def note_call(ctx, scope, failure: BaseException | None) -> None:
     """What GatewayApplication.call_wrapper knows once an operation has run (or failed)."""
     if _FACTS.get() is None:
@@ -52,6 +59,7 @@ def note_call(ctx, scope, failure: BaseException | None) -> None:
     if login is None:  # who tried: the Login's name, or the WS-Security header's
         login = getattr(args, "LoginName", None) or _wsse_name(ctx)
     note(operation=ctx.descriptor.name, login=login,
+         login_id=principal.login_id if principal is not None else None,
          customer=principal.customer_id if principal is not None else None,
          call_id=_call_id(args))
     if failure is not None:

@@ -67,6 +67,9 @@ class OpsMiddleware:
             from ..config import default_quarantine_dir
             quarantine = default_quarantine_dir()
         from pathlib import Path
+        from .commlog import Recorder
+        self.recorder = Recorder(config.database_url, getattr(config, "commlog_retention_days", 14),
+                                 getattr(config, "commlog_max_entry_chars", 64 * 1024))
         self.metrics = Metrics(config.database_url, Path(quarantine),
                                {name: ops for path, (_w, ops) in contracts.items()
                                 for name in [self.services[path]]})
@@ -74,6 +77,7 @@ class OpsMiddleware:
     def close(self) -> None:
         self.readiness.close()
         self.metrics.close()
+        self.recorder.close()
         close = getattr(self.app, "close", None)
         if close is not None:
             close()
@@ -118,6 +122,10 @@ class OpsMiddleware:
         logs.security_events(fields, facts.get("reason"))
         if service is not None:
             self.metrics.observe(service, facts, seconds)
+            if method == "POST" and self.recorder.wanted(facts):
+                if not isinstance(body, _Replay):
+                    body = _Replay(body)
+                self.recorder.record(facts, fields, body.chunks)
         if head:
             close = getattr(body, "close", None)
             if close is not None:

@@ -41,6 +41,8 @@ class UnitOfWork(Protocol):
     tokens: Any
     attachments: Any
     time_records: Any
+    #: The communication log: switches and recorded envelopes (store/commlog_repository.py).
+    commlog: Any
     #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.
     files: Any
 

@@ -346,3 +346,7 @@ class LoginTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# The communication log's tables join this metadata (alembic's target, the drift test).
+from . import commlog_models  # noqa: E402,F401

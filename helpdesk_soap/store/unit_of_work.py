@@ -14,6 +14,7 @@ from .cache import (CachedCustomers, CachedLogins, CachedSettings, CachedStatuse
                     Content, Kept, ReferenceCache, fresh)
 from .files import FileStore
 from .session import IdleConnections, StoreSession
+from .commlog_repository import CommlogRepository
 from .mail_repository import MailRepository, TokenRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.tokens = TokenRepository(session)
         self.attachments = AttachmentRepository(session)
         self.time_records = TimeRecordRepository(session)
+        self.commlog = CommlogRepository(session)  # the communication log (issue 28)
         self._reference_changed = False
         if self._cache is not None:
             version = lambda: reference_version(session)  # noqa: E731

@@ -16,8 +16,9 @@ OPERATIONS = {
     "helpdesk": ["ActivateLogin", "AddAttachment", "AddCallNote", "ChangePassword", "CreateCall",
                  "GetAttachment", "GetCallData", "GetChangedCalls", "GetRequestTypes", "GetStatuses",
                  "ListCalls", "Login", "Logout", "RequestPasswordReset", "SetSolutionAcceptance"],
-    "staff": ["AddAttachment", "AddEntry", "AssignTechnician", "GetAttachment", "GetCall", "InviteLogin",
-              "ListCalls", "Login", "Logout", "ProposeSolution", "RecordTime", "SetPortalActive",
+    "staff": ["AddAttachment", "AddEntry", "AssignTechnician", "CommlogDisable", "CommlogEnable",
+              "GetAttachment", "GetCall", "GetCommlogEntry", "InviteLogin", "ListCalls",
+              "ListCommlog", "Login", "Logout", "ProposeSolution", "RecordTime", "SetPortalActive",
               "SetResult", "SetStatus", "UnassignTechnician"],
 }
 
