@@ -31,14 +31,16 @@ PURGE_EVERY_SECONDS = 3600.0
 
 def mask_tree(root) -> None:
     """Mask secrets and contents in place (a copy of the request's tree)."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
+    # A list first: blanking an element removes its children, which would end a live
+    # iteration early and leave later secrets unmasked.
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None and element is not root:
             continue
         name = etree.QName(element).localname
         if name in SECRET_FIELDS:
             _blank(element, MASK)
         elif name in CONTENT_FIELDS:
-            size = sum(len(t.strip()) for t in element.itertext())
+            size = sum(len("".join(t.split())) for t in element.itertext())
             _blank(element, f"[{size} base64 characters not recorded]")
         for attribute in list(element.attrib):
             if etree.QName(attribute).localname in SECRET_FIELDS:

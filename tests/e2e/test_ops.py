@@ -4,18 +4,23 @@ two workers."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 import requests
 from lxml import etree
 
 from tests.conftest import BACKENDS
-from tests.e2e.conftest import PASSWORDS, start_server, stop_server
+from tests.e2e.conftest import PASSWORDS, free_port, start_server, stop_server
 from tests.support.postgres import PostgresServer
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ops"
 WSDL_NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/"}
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
@@ -163,11 +168,32 @@ def _sample(metrics: str, name: str, **labels) -> float:
     return 0.0
 
 
+def _json_lines(server) -> list[dict]:
+    out = []
+    for line in log_text(server).splitlines():
+        if line.startswith("{"):
+            out.append(json.loads(line))
+    return out
+
+
+def _scrape_as_the_example_says(server, token_file) -> requests.Response:
+    """Scrape the way examples/ops/prometheus.yml tells Prometheus to."""
+    config = (EXAMPLES / "prometheus.yml").read_text()
+    path = re.search(r"metrics_path: (\S+)", config).group(1)
+    kind = re.search(r"type: (\S+)", config).group(1)
+    assert re.search(r"credentials_file: (\S+)", config)
+    return requests.get(server.url + path, timeout=10,
+                        headers={"Authorization": f"{kind} {token_file.read_text().strip()}"})
+
+
 @pytest.mark.skipif("sqlite" not in BACKENDS, reason="HELPDESK_TEST_BACKENDS excludes SQLite")
 def test_metrics_add_up_across_two_workers_and_need_the_token(tmp_path):
     secret = "metrics-token-Xq7"
+    token_file = tmp_path / "helpdesk-metrics.token"
+    token_file.write_text(secret + "\n")
     proc, server = start_server(tmp_path, f"sqlite:///{tmp_path / 'm.sqlite3'}", workers=2,
-                                extra_env={"HELPDESK_METRICS_TOKEN": secret})
+                                extra_env={"HELPDESK_METRICS_TOKEN": secret,
+                                           "HELPDESK_LOG_FORMAT": "json"})
     try:
         server.cli("customer", "add", "ACME", "--name", "Acme")
         server.cli("login", "add", "acme-tts", "--customer", "ACME", "--password-stdin",
@@ -178,7 +204,7 @@ def test_metrics_add_up_across_two_workers_and_need_the_token(tmp_path):
         good = envelope("GetStatuses", login="acme-tts", password=PASSWORDS["acme-tts"])
         bad = envelope("GetStatuses", login="acme-tts", password="not-it")
         oks = faults = 0
-        pids: set[str] = set()
+        pids: set[int] = set()
         while len(pids) < 2 or oks < 10:  # until both workers have answered some
             assert oks < 400, "one worker answered every request"
             # A new connection each time: the kernel hands it to either worker.
@@ -187,10 +213,9 @@ def test_metrics_add_up_across_two_workers_and_need_the_token(tmp_path):
             if oks % 5 == 0:
                 assert post(server, bad, Connection="close").status_code == 500
                 faults += 1
-            pids = set(re.findall(r" (\d+) INFO helpdesk_soap\.access: request .*operation=GetStatuses",
-                                  log_text(server)))
-        metrics = requests.get(server.url + "/metrics", timeout=10,
-                               headers={"Authorization": f"Bearer {secret}"})
+            pids = {line["pid"] for line in _json_lines(server)
+                    if line["logger"] == "helpdesk_soap.access" and line.get("operation") == "GetStatuses"}
+        metrics = _scrape_as_the_example_says(server, token_file)
         assert metrics.status_code == 200
         text = metrics.text
         assert _sample(text, "helpdesk_requests_total", service="helpdesk",
@@ -202,10 +227,27 @@ def test_metrics_add_up_across_two_workers_and_need_the_token(tmp_path):
                        operation="GetStatuses") == oks + faults
         assert _sample(text, "helpdesk_store_up") == 1
         assert _sample(text, "helpdesk_outbox_messages", state="pending") == 0
-        assert secret not in log_text(server)
+        # The JSON lines carry the request's facts as keys.
+        access = [line for line in _json_lines(server) if line["logger"] == "helpdesk_soap.access"
+                  and line.get("operation") == "GetStatuses"]
+        assert len(access) == oks + faults
+        assert {"request_id", "service", "login", "customer", "status", "duration_ms"} <= set(access[0])
+        failed = [line for line in _json_lines(server) if line.get("event") == "auth_failed"]
+        assert len(failed) == faults and failed[0]["level"] == "warning"
+        assert secret not in log_text(server) and "not-it" not in log_text(server)
     finally:
         stop_server(proc)
     assert "Traceback" not in log_text(server)
+
+
+def test_the_readiness_check_example(server):
+    script = str(EXAMPLES / "readiness_check.sh")
+    ok = subprocess.run(["sh", script], env=dict(os.environ, HELPDESK_URL=server.url),
+                        capture_output=True, text=True, timeout=30)
+    assert ok.returncode == 0, ok.stderr
+    dead = subprocess.run(["sh", script], env=dict(os.environ, HELPDESK_URL=f"http://127.0.0.1:{free_port()}"),
+                          capture_output=True, text=True, timeout=30)
+    assert dead.returncode != 0
 
 
 @pytest.mark.skipif("sqlite" not in BACKENDS, reason="HELPDESK_TEST_BACKENDS excludes SQLite")
