@@ -54,6 +54,9 @@ def run(argv: list[str] | None = None) -> None:
     except click.Abort:
         click.echo("Error: aborted", err=True)
         sys.exit(1)
+    if not code:  # ops: a configuration change is logged (ops/logs.py)
+        from .ops.logs import cli_change
+        cli_change(sys.argv[1:] if argv is None else argv)
     sys.exit(code if isinstance(code, int) else 0)
 
 

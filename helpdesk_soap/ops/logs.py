@@ -88,7 +88,35 @@ def security_events(fields: dict, reason: str | None) -> None:
                    extra={"fields": {**where, "event": "configuration"}})
 
 
-def cli_change(command: str, user: str | None) -> None:
-    """A configuration change made through the CLI (settings, statuses, portals, logins)."""
-    AUDIT.info("configuration change: helpdesk-soap %s by %s", command, user or "-",
+#: CLI commands that change configuration: (group, command).
+CLI_CHANGES = frozenset({
+    ("customer", "add"), ("customer", "set-organisation"), ("customer", "set-mail-domain"),
+    ("organisation", "add"), ("portal", "set"), ("login", "add"), ("login", "unlock"),
+    ("login", "set-password"), ("login", "invite"), ("login", "reset"), ("status", "add"),
+    ("settings", "set"), ("commlog", "enable"), ("commlog", "disable"), ("commlog", "purge")})
+
+
+def cli_change(args: list[str]) -> None:
+    """After a CLI command succeeded: if it changed configuration, one info line on
+    stderr naming the command, the object it named (never a value: ``settings set KEY``
+    without VALUE, passwords come on stdin) and the operating-system user."""
+    import getpass
+
+    words = [a for a in args if not a.startswith("-")]
+    if args and args[0] == "--database":
+        words = [a for a in args[2:] if not a.startswith("-")]
+    if "--help" in args or len(words) < 2 or (words[0], words[1]) not in CLI_CHANGES:
+        return
+    command = " ".join(words[:3])[:200]
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name known (a container without passwd entry)
+        user = "-"
+    if not AUDIT.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("helpdesk-soap: %(message)s"))
+        AUDIT.addHandler(handler)
+        AUDIT.setLevel(logging.INFO)
+        AUDIT.propagate = False
+    AUDIT.info("configuration change: %s by %s", command, user,
                extra={"fields": {"event": "configuration", "command": command, "by": user}})

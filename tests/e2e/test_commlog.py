@@ -125,6 +125,9 @@ def test_staff_read_it_and_only_admins_switch_it(srv):
     assert customer.value.code.endswith("Client.AccessDenied")
     assert boss.service.CommlogDisable(LoginName="other-tts") is True
     assert boss.service.CommlogDisable(LoginName="other-tts") is False
+    log = srv.log.read_text()
+    assert "configuration change: CommlogEnable by boss" in log
+    assert "configuration change: CommlogDisable by boss" in log
 
 
 def test_purge_removes_entries_older_than_the_retention(srv):
