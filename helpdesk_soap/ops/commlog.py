@@ -100,12 +100,12 @@ class Recorder:
         return SqlUnitOfWork(self._factory)
 
     def _active(self) -> list:
-        from ..services import commlog
-
         now = time.monotonic()
         cached = self._switches
         if cached is not None and now - cached[0] < SWITCH_CACHE_SECONDS:
             return cached[1]
+        from ..services import commlog
+
         with self._lock:
             try:
                 with self._unit_of_work() as uow:

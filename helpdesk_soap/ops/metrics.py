@@ -46,6 +46,7 @@ class Metrics:
         self.lockouts = Counter("helpdesk_auth_locked", "Attempts refused because the login "
                                 "is locked after too many failures.", ["service"],
                                 registry=self.registry)
+        self._children: dict[tuple[str, str], tuple] = {}
         self.store = StoreGauges(database_url, quarantine_dir)
         self.registry.register(self.store)
 
@@ -55,8 +56,12 @@ class Metrics:
             return
         operation = facts.get("operation")
         operation = operation if operation in known else "-"
-        self.requests.labels(service, operation).inc()
-        self.latency.labels(service, operation).observe(seconds)
+        key = (service, operation)
+        children = self._children.get(key)
+        if children is None:  # labels() looks the child up under a lock: once per pair
+            children = self._children[key] = (self.requests.labels(*key), self.latency.labels(*key))
+        children[0].inc()
+        children[1].observe(seconds)
         code = facts.get("fault")
         if code:
             self.faults.labels(service, operation, _bounded_code(code)).inc()
