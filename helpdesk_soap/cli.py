@@ -53,6 +53,9 @@ def run(argv: list[str] | None = None) -> None:
     except click.Abort:
         click.echo("Error: aborted", err=True)
         sys.exit(1)
+    if not code:  # ops: a configuration change is logged (ops/logs.py)
+        from .ops.logs import cli_change
+        cli_change(sys.argv[1:] if argv is None else argv)
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -100,13 +103,16 @@ def serve(config: Config, bind: str | None, workers: int | None) -> None:
     """Migrate the schema, then serve /helpdesk under gunicorn."""
     from dataclasses import replace
 
+    from .ops.serving import check_bind, metrics_directory
     from .server import GatewayServer
 
     config = replace(config, **{k: v for k, v in (("bind", bind), ("workers", workers)) if v})
+    check_bind(config.bind)  # one line and exit 1, not gunicorn's retries
     _engine(config).dispose()
     click.echo(f"helpdesk-soap: serving http://{config.bind}/helpdesk (WSDL at ?wsdl) "
                f"with {config.workers} workers", err=True)
-    GatewayServer(config).run()
+    with metrics_directory():
+        GatewayServer(config).run()
 
 
 @main.group()
@@ -465,3 +471,10 @@ def _register_request_type_commands() -> None:
 
 
 _register_request_type_commands()
+
+
+def _register_ops_commands() -> None:
+    from .ops import cli as _ops_cli  # noqa: F401  (adds `commlog`)
+
+
+_register_ops_commands()

@@ -74,6 +74,14 @@ class Config:
     #: Directory of attachment contents. Default: beside a SQLite file (``<name>-attachments``),
     #: else in the per-user data directory. Servers sharing a database must share it.
     attachment_dir: str | None = None
+    #: Request and event logs: text (default) or json (one object per line).
+    log_format: str = "text"
+    #: If set, /metrics answers only with ``Authorization: Bearer <token>``.
+    metrics_token: str | None = field(default=None, repr=False)
+    #: Days the communication log keeps its entries.
+    commlog_retention_days: int = 14
+    #: Characters kept of each recorded request and answer (after masking).
+    commlog_max_entry_chars: int = 64 * 1024
 
     @property
     def attachment_root(self) -> Path:
@@ -99,20 +107,27 @@ class Config:
                           ("mail_from", str), ("mail_max_bytes", int), ("mail_quarantine_dir", str),
                           ("imap_host", str), ("imap_port", int), ("imap_user", str),
                           ("imap_password", str), ("imap_folder", str), ("imap_security", str),
-                          ("attachment_dir", str)):
+                          ("attachment_dir", str), ("log_format", str), ("metrics_token", str),
+                          ("commlog_retention_days", int), ("commlog_max_entry_chars", int)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:
                     values[key] = conv(raw)
                 except ValueError:
                     raise ValueError(f"{ENV_PREFIX}{key.upper()}={raw!r} is not a valid {conv.__name__}") from None
-        for key in ("smtp_security", "imap_security"):
+        for key in ("smtp_security", "imap_security", "log_format"):
             if key in values:
                 values[key] = values[key].lower()
         if values.get("smtp_security", "starttls") not in ("starttls", "ssl", "none"):
             raise ValueError("HELPDESK_SMTP_SECURITY must be starttls, ssl or none")
         if values.get("imap_security", "ssl") not in ("ssl", "starttls"):
             raise ValueError("HELPDESK_IMAP_SECURITY must be ssl or starttls")
+        if values.get("log_format", "text") not in ("text", "json"):
+            raise ValueError("HELPDESK_LOG_FORMAT must be text or json")
+        if values.get("commlog_retention_days", 0) < 0:
+            raise ValueError("HELPDESK_COMMLOG_RETENTION_DAYS must not be negative")
+        if values.get("commlog_max_entry_chars", 1) < 1:
+            raise ValueError("HELPDESK_COMMLOG_MAX_ENTRY_CHARS must be at least 1")
         if values.get("sqlite_checkpoint_every", 1) < 1:
             raise ValueError("HELPDESK_SQLITE_CHECKPOINT_EVERY must be at least 1")
         if values.get("call_cache_mb", 0) < 0:

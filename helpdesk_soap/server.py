@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import gc
-import logging
-import sys
 
 from gunicorn.app.base import BaseApplication
 
 from .config import Config
+from .ops.serving import child_exit
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(stream=sys.stderr, level=level.upper(),
-                        format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
-    # Spyne logs every client fault with a traceback, and on some errors the raw
-    # request, passwords included. Our request guard and fault translation log
-    # what matters, once, and never a request body.
-    logging.getLogger("spyne").setLevel(logging.CRITICAL)
+def configure_logging(level: str, fmt: str = "text") -> None:
+    from .ops.logs import configure_logging as configure
+
+    configure(level, fmt)
 
 
 class GatewayServer(BaseApplication):
@@ -40,15 +36,18 @@ class GatewayServer(BaseApplication):
             # gunicorn 23+ opens a control socket at a fixed per-user path; two
             # servers on one machine would fight over it.
             "control_socket_disable": True,
+            # ops: a dead worker's metrics files stop counting as live (ops/serving.py).
+            "child_exit": child_exit,
         }
         for key, value in options.items():
             self.cfg.set(key, value)
 
     def load(self):
+        from .ops import wrap
         from .soap.app import create_app
 
-        configure_logging(self.config.log_level)
-        app = create_app(self.config)
+        configure_logging(self.config.log_level, self.config.log_format)
+        app = wrap(create_app(self.config), self.config)  # ops: health, metrics, logs, page
         # Everything loaded so far (Spyne, SQLAlchemy, lxml, the app's schemas) lives as long
         # as the worker. Left in the collector's care, every full collection walked it all,
         # inside whichever request triggered it: GetCallData with 500 entries had a p99 five

@@ -25,6 +25,14 @@ class AuthenticationFailed(DomainError):
     # so a caller cannot learn which logins exist.
     code = "Client.AuthenticationFailed"
     default_message = "Authentication failed."
+    #: Why, for the server's own logs and metrics only; the caller always sees the same fault.
+    reason = "credentials"
+
+
+class LoginLocked(AuthenticationFailed):
+    """A locked login's attempt: the same fault on the wire as a wrong password."""
+
+    reason = "locked"
 
 
 class CallNotFound(DomainError):

@@ -18,8 +18,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..domain.errors import (AccessDenied, AuthenticationFailed, InvalidArgument, ServiceUnavailable,
-                             SessionExpired)
+from ..domain.errors import (AccessDenied, AuthenticationFailed, InvalidArgument, LoginLocked,
+                             ServiceUnavailable, SessionExpired)
 from ..domain.model import Principal, Role
 from ..domain.settings import Settings
 from ..security import PasswordVerifier, hash_password
@@ -48,7 +48,7 @@ def authenticate(uow: UnitOfWork, verifier: PasswordVerifier, identifier: str | 
         now = now or utcnow()  # only a lock needs the clock: most requests have none
         if record.locked_until > now:
             verifier.verify(None, password)  # same cost as a wrong password: timing tells nothing
-            raise AuthenticationFailed()  # locked: not even a right password gets in
+            raise LoginLocked()  # locked: not even a right password gets in
     # Verify even for an unknown login, so both cost the same time.
     ok = verifier.verify(record.password_hash if record else None, password)
     if record is None:

@@ -43,6 +43,8 @@ class UnitOfWork(Protocol):
     time_records: Any
     #: ``get() -> RequestTypes`` (domain/request_types.py); ``save(category, rules)``.
     request_types: Any
+    #: The communication log: switches and recorded envelopes (store/commlog_repository.py).
+    commlog: Any
     #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.
     files: Any
 

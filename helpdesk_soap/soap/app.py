@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import Config
 from ..domain.model import Principal, Role
+from ..ops.facts import note_call
 from ..security import PasswordVerifier
 from ..services import auth
 from ..services.unit_of_work import UnitOfWork
@@ -88,6 +89,7 @@ class GatewayApplication(Application):
         super().__init__(services, **kwargs)
 
     def call_wrapper(self, ctx):
+        scope = failure = None
         try:
             with ExitStack() as stack:
                 scope = RequestScope(stack.enter_context(self.runtime.unit_of_work()))
@@ -101,9 +103,11 @@ class GatewayApplication(Application):
                 ctx.udc = scope
                 return super().call_wrapper(ctx)
         except Exception as exc:
+            failure = exc
             raise to_fault(exc) from None
         finally:
             ctx.udc = None
+            note_call(ctx, scope, failure)  # ops: facts for the request log and metrics
 
     def _authenticate(self, ctx, scope: RequestScope) -> None:
         header = ctx.in_header

@@ -10,7 +10,8 @@ from spyne import Boolean, ByteArray, DateTime, Integer32, Integer64, ServiceBas
 
 from ..domain import model as dm
 from ..domain.request_types import FieldState
-from ..services import admin, attachments, request_types, staff, tokens
+from ..services import admin, attachments, commlog, request_types, staff, tokens
+from . import commlog_types as ct
 from . import faults as f
 from . import sessions
 from . import staff_types as st
@@ -148,3 +149,30 @@ class StaffService(ServiceBase):
         """Admins only: give a category the default set's fields again."""
         return st.request_type_config(request_types.reset(ctx.udc.uow, ctx.udc.principal,
                                                           dm.Category(str(Category))))
+
+    # The communication log (issue 28; services/commlog.py holds the rules).
+
+    @rpc(t.opt(Unicode, max_len=200), t.req(Integer32), _returns=t.req(DateTime), _throws=CALL_FAULTS)
+    def CommlogEnable(ctx, LoginName, Minutes):
+        """Admins only: record the login's requests and answers (every login's, without
+        LoginName) for Minutes (at most 7 days), masked. Returns when recording stops."""
+        return commlog.enable(ctx.udc.uow, ctx.udc.principal, LoginName, Minutes)
+
+    @rpc(t.opt(Unicode, max_len=200), _returns=t.req(Boolean), _throws=CALL_FAULTS)
+    def CommlogDisable(ctx, LoginName):
+        """Admins only: stop recording the login (the switch for every login, without
+        LoginName). Returns whether it was on."""
+        return commlog.disable(ctx.udc.uow, ctx.udc.principal, LoginName)
+
+    @rpc(t.opt(Unicode, max_len=200), t.opt(Integer64), t.opt(Integer32),
+         _returns=t.req(ct.CommlogList), _throws=CALL_FAULTS)
+    def ListCommlog(ctx, LoginName, BeforeId, PageSize):
+        """Recorded exchanges, newest first (of one login, or all); page on with BeforeId
+        (the last EntryId seen). PageSize at most 200."""
+        return ct.entry_list(commlog.entries(ctx.udc.uow, ctx.udc.principal, LoginName, BeforeId,
+                                             50 if PageSize is None else PageSize))
+
+    @rpc(t.req(Integer64), _returns=t.req(ct.CommlogEntry), _throws=CALL_FAULTS)
+    def GetCommlogEntry(ctx, EntryId):
+        """One recorded exchange: the request and answer envelopes, secrets masked."""
+        return ct.entry(commlog.entry(ctx.udc.uow, ctx.udc.principal, EntryId))

@@ -16,6 +16,7 @@ from lxml import etree
 from .contract import with_address
 from .faults import invalid_base64, write_fault
 from ..domain.attachments import StagedContent
+from ..ops.facts import note_envelope
 from ..store.files import FileStore
 from .guard import PARSED_ENVELOPE, Rejected, inspect_envelope, inspect_tree, read_body
 from .streaming import STAGED_UPLOADS, Streamed, binary_fields, discard, stream_envelope, streams
@@ -109,6 +110,7 @@ class Gateway:
                 name, root, element = inspect_envelope(body, endpoint.operations, TNS,
                                                        environ.get("HTTP_SOAPACTION"))
             del received
+            note_envelope(root)  # ops: for the communication log (ops/commlog.py)
         except Rejected as rejected:
             return self._fault(start_response, "500 Internal Server Error", rejected.code,
                                rejected.message, field=rejected.field, limit=rejected.limit)

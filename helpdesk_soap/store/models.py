@@ -363,3 +363,7 @@ class RequestTypeFieldRow(Base):
     required: Mapped[bool] = mapped_column(Boolean)
     label: Mapped[str] = mapped_column(String(200))
     max_length: Mapped[int | None] = mapped_column(Integer)
+
+
+# The communication log's tables join this metadata (alembic's target, the drift test).
+from . import commlog_models  # noqa: E402,F401

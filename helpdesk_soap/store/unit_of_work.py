@@ -14,6 +14,7 @@ from .cache import (CachedCustomers, CachedLogins, CachedSettings, CachedStatuse
                     Content, Kept, ReferenceCache, fresh)
 from .files import FileStore
 from .session import IdleConnections, StoreSession
+from .commlog_repository import CommlogRepository
 from .mail_repository import MailRepository, TokenRepository
 from .request_type_repository import CachedRequestTypes, RequestTypeRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
         self.attachments = AttachmentRepository(session)
         self.time_records = TimeRecordRepository(session)
         self.request_types = RequestTypeRepository(session)
+        self.commlog = CommlogRepository(session)  # the communication log (issue 28)
         self._reference_changed = False
         if self._cache is not None:
             version = lambda: reference_version(session)  # noqa: E731

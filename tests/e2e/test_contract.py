@@ -16,10 +16,11 @@ OPERATIONS = {
     "helpdesk": ["ActivateLogin", "AddAttachment", "AddCallNote", "ChangePassword", "CreateCall",
                  "GetAttachment", "GetCallData", "GetChangedCalls", "GetRequestTypes", "GetStatuses",
                  "ListCalls", "Login", "Logout", "RequestPasswordReset", "SetSolutionAcceptance"],
-    "staff": ["AddAttachment", "AddEntry", "AssignTechnician", "GetAttachment", "GetCall",
-              "GetRequestTypeConfiguration", "InviteLogin", "ListCalls", "Login", "Logout",
-              "ProposeSolution", "RecordTime", "ResetRequestType", "SetPortalActive",
-              "SetRequestTypeField", "SetResult", "SetStatus", "UnassignTechnician"],
+    "staff": ["AddAttachment", "AddEntry", "AssignTechnician", "CommlogDisable", "CommlogEnable",
+              "GetAttachment", "GetCall", "GetCommlogEntry", "GetRequestTypeConfiguration",
+              "InviteLogin", "ListCalls", "ListCommlog", "Login", "Logout", "ProposeSolution",
+              "RecordTime", "ResetRequestType", "SetPortalActive", "SetRequestTypeField",
+              "SetResult", "SetStatus", "UnassignTechnician"],
 }
 
 
