@@ -55,7 +55,7 @@ def test_the_service_page_escapes_what_the_contract_says():
     assert names == [op.get("name") for op in root.iterfind(
         "{http://schemas.xmlsoap.org/wsdl/}portType/{http://schemas.xmlsoap.org/wsdl/}operation")]
     create = next(op for op in operations(wsdl) if op.name == "CreateCall")
-    assert [f.name for f in create.inputs] == ["Call"] and "AuthenticationFailed" in create.faults
+    assert [f.name for f in create.inputs] == ["Call"] and "AuthenticationFailedFault" in create.faults
 
 
 def test_every_example_shown_in_the_ops_doc_is_the_file_itself():
