@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import math
 import logging
 import sys
 
 from gunicorn.app.base import BaseApplication
 
 from .config import Config
+from .edge.worker import EdgeWorker
 
 
 def configure_logging(level: str) -> None:
@@ -31,7 +33,11 @@ class GatewayServer(BaseApplication):
         options = {
             "bind": [self.config.bind],
             "workers": self.config.workers,
-            "worker_class": "sync",
+            # Reads whole requests in an event loop, with deadlines, before the
+            # application sees them: a slow client never holds a worker
+            # (docs/slow-clients.md).
+            "worker_class": EdgeWorker,
+            "keepalive": math.ceil(self.config.keepalive_timeout),
             "timeout": 60,
             "graceful_timeout": 20,
             "loglevel": self.config.log_level,
