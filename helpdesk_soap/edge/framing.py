@@ -100,6 +100,15 @@ class ChunkScanner:
                 if not self._left:
                     self._state = "data-end"
                 continue
+            if self._state == "data-end":  # exactly CRLF, judged without waiting for a line
+                piece = data[pos:pos + 2 - len(self._line)]
+                self._line += piece
+                pos += len(piece)
+                if not b"\r\n".startswith(self._line):
+                    raise malformed("A chunk is longer than its size says (no CRLF after its data).")
+                if len(self._line) == 2:
+                    self._line, self._state = bytearray(), "size"
+                continue
             end = data.find(b"\n", pos)
             piece = data[pos:n if end == -1 else end + 1]
             self._line += piece
@@ -123,11 +132,6 @@ class ChunkScanner:
     def _line_done(self, line: bytes) -> bool:
         if not line.endswith(b"\r\n"):
             raise malformed("A chunked body's lines must end with CRLF.")
-        if self._state == "data-end":
-            if line != b"\r\n":
-                raise malformed("A chunk is longer than its size says (no CRLF after its data).")
-            self._state = "size"
-            return False
         if self._state == "trailer":
             self._trailer += len(line)
             if self._trailer > MAX_TRAILER:
