@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from gunicorn.http import errors
 
-from ..domain.text import clip
+from ..domain.text import QUOTE_LIMIT, clip
 
 #: Longest request head (request line and headers) taken in, in bytes.
 MAX_HEAD = 64 * 1024
@@ -60,7 +60,7 @@ def head_end(buf: bytes | bytearray) -> int | None:
 
 def refusal_for(exc: Exception) -> Refusal:
     """gunicorn's parse error, as a documented fault (never gunicorn's HTML page)."""
-    text = clip(str(exc))
+    text = clip(str(exc), 2 * QUOTE_LIMIT)  # gunicorn's words, with the value it quotes
     if isinstance(exc, (errors.LimitRequestLine, errors.LimitRequestHeaders)):
         return Refusal("431 Request Header Fields Too Large", "Client.HeadersTooLarge",
                        f"The request line or headers are too large: {text}")
