@@ -33,6 +33,15 @@ class Refusal(Exception):
     message: str
     limit: int | None = None
 
+    def response(self) -> bytes:
+        """The whole HTTP answer: the SOAP fault, and the connection closes after it."""
+        from ..soap.wsgi import XML_CONTENT_TYPE, fault_envelope
+
+        body = fault_envelope(self.code, self.message, limit=self.limit)
+        head = (f"HTTP/1.1 {self.status}\r\nContent-Type: {XML_CONTENT_TYPE}\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
+        return head.encode("latin-1") + body
+
 
 def timed_out(what: str, seconds: float) -> Refusal:
     return Refusal("408 Request Timeout", "Client.RequestTimeout",
@@ -105,7 +114,8 @@ class ChunkScanner:
                 self._line += piece
                 pos += len(piece)
                 if not b"\r\n".startswith(self._line):
-                    raise malformed("A chunk is longer than its size says (no CRLF after its data).")
+                    raise malformed("A chunk is longer than its size says "
+                                    "(no CRLF after its data).")
                 if len(self._line) == 2:
                     self._line, self._state = bytearray(), "size"
                 continue

@@ -28,64 +28,13 @@ from gunicorn.http import wsgi
 from gunicorn.http.body import ChunkedReader
 from gunicorn.http.errors import NoMoreData, ParseException
 from gunicorn.http.message import Request
-from gunicorn.http.unreader import Unreader
 from gunicorn.workers import base
 
 from ..config import Config
+from .connection import (BODY, DRAIN, HEAD, LINGER_BYTES, LINGER_SECONDS, READ_SIZE, SEND,
+                         SPOOL_IN_MEMORY, Collector, Conn, Source)
 from .framing import (MAX_HEAD, ChunkScanner, Refusal, head_end, malformed, refusal_for, timed_out,
                       too_large)
-
-_READ = 64 * 1024
-#: Bodies up to this size stay in memory while they arrive; larger ones go to a temp file.
-SPOOL_IN_MEMORY = 256 * 1024
-#: After a refusal: how long, and how much, unread input is drained before closing
-#: (so the client reads the fault instead of a reset), as gunicorn's close_graceful does.
-_LINGER_SECONDS, _LINGER_BYTES = 2.0, 1024 * 1024
-HEAD, BODY, SEND, DRAIN = "head", "body", "send", "drain"
-
-
-class _Source(Unreader):
-    """What gunicorn's parser reads: the request's head, then its spooled body."""
-
-    def __init__(self, head: bytes):
-        super().__init__()
-        self.head, self.body = head, None
-
-    def chunk(self, size_hint=None):
-        if self.head:
-            data, self.head = self.head, b""
-            return data
-        return self.body.read(max(size_hint or 0, _READ)) if self.body is not None else b""
-
-
-class _Collector:
-    """Stands in for the socket while the application runs: the loop sends what it holds."""
-
-    def __init__(self):
-        self.parts: list[bytes] = []
-
-    def sendall(self, data) -> None:
-        self.parts.append(bytes(data))
-
-    def send(self, data) -> int:
-        self.parts.append(bytes(data))
-        return len(data)
-
-
-class _Conn:
-    __slots__ = ("sock", "addr", "server", "state", "buf", "req", "spool", "need", "chunks",
-                 "deadline", "idle_deadline", "out", "close_after", "served", "drained")
-
-    def __init__(self, sock, addr, server):
-        self.sock, self.addr, self.server = sock, addr, server
-        self.buf = bytearray()
-        self.req = self.spool = self.chunks = None
-        self.need = 0
-        self.out = b""
-        self.close_after = False
-        self.served = self.drained = 0
-        self.state = HEAD
-        self.deadline = self.idle_deadline = 0.0
 
 
 class EdgeWorker(base.Worker):
@@ -95,7 +44,7 @@ class EdgeWorker(base.Worker):
         config = getattr(self.app, "config", None) or Config(database_url="sqlite://")
         self.limits = config
         self.sel = selectors.DefaultSelector()
-        self.conns: dict[int, _Conn] = {}
+        self.conns: dict[int, Conn] = {}
         self.listeners = {}
         for listener in self.sockets:
             listener.setblocking(False)
@@ -110,14 +59,7 @@ class EdgeWorker(base.Worker):
                     self.notify()
                     last_notify = now
                 for key, mask in self.sel.select(0.5):
-                    if key.data is None:
-                        self._accept(key.fileobj)
-                    elif key.data == "pipe":
-                        os.read(self.PIPE[0], 64)
-                    elif mask & selectors.EVENT_WRITE:
-                        self._write(key.data)
-                    else:
-                        self._read(key.data)
+                    self._event(key, mask)
                 now = time.monotonic()
                 if now - last_sweep >= 0.25:
                     self._sweep(now)
@@ -126,8 +68,37 @@ class EdgeWorker(base.Worker):
                     self.log.info("Parent changed, shutting down: %s", self)
                     break
         finally:
+            self._finish_sending()
             for conn in list(self.conns.values()):
                 self._drop(conn)
+
+    def _event(self, key, mask) -> None:
+        try:
+            if key.data is None:
+                self._accept(key.fileobj)
+            elif key.data == "pipe":
+                os.read(self.PIPE[0], 64)
+            elif mask & selectors.EVENT_WRITE:
+                self._write(key.data)
+            else:
+                self._read(key.data)
+        except Exception:  # a bug here must cost one connection, not the worker's all
+            self.log.exception("Error on a connection")
+            if isinstance(key.data, Conn):
+                self._drop(key.data)
+
+    def _finish_sending(self) -> None:
+        """On the way out (a restart, a stop): answers already made are sent, briefly."""
+        deadline = time.monotonic() + LINGER_SECONDS
+        for conn in list(self.conns.values()):
+            remaining = deadline - time.monotonic()
+            if conn.state != SEND or remaining <= 0:
+                continue
+            try:
+                conn.sock.settimeout(remaining)
+                conn.sock.sendall(conn.out)
+            except OSError:
+                pass
 
     # -- connections ---------------------------------------------------------------------
 
@@ -149,12 +120,12 @@ class EdgeWorker(base.Worker):
             except (BlockingIOError, InterruptedError, ConnectionAbortedError):
                 return
             sock.setblocking(False)
-            conn = _Conn(sock, addr or ("", -1), self.listeners[listener.fileno()][1])
+            conn = Conn(sock, addr or ("", -1), self.listeners[listener.fileno()][1])
             conn.deadline = time.monotonic() + self.limits.header_timeout
             self.conns[sock.fileno()] = conn
             self.sel.register(sock, selectors.EVENT_READ, conn)
 
-    def _drop(self, conn: _Conn) -> None:
+    def _drop(self, conn: Conn) -> None:
         if self.conns.pop(conn.sock.fileno(), None) is None:
             return
         try:
@@ -183,9 +154,9 @@ class EdgeWorker(base.Worker):
 
     # -- reading -------------------------------------------------------------------------
 
-    def _read(self, conn: _Conn) -> None:
+    def _read(self, conn: Conn) -> None:
         try:
-            data = conn.sock.recv(_READ)
+            data = conn.sock.recv(READ_SIZE)
         except (BlockingIOError, InterruptedError):
             return
         except OSError:
@@ -196,7 +167,7 @@ class EdgeWorker(base.Worker):
             return
         if conn.state == DRAIN:
             conn.drained += len(data)
-            if conn.drained > _LINGER_BYTES:
+            if conn.drained > LINGER_BYTES:
                 self._drop(conn)
             return
         try:
@@ -204,7 +175,7 @@ class EdgeWorker(base.Worker):
         except Refusal as refusal:
             self._refuse(conn, refusal)
 
-    def _take(self, conn: _Conn, data: bytes) -> None:
+    def _take(self, conn: Conn, data: bytes) -> None:
         now = time.monotonic()
         if conn.state == HEAD:
             if not conn.buf and conn.served:
@@ -235,10 +206,10 @@ class EdgeWorker(base.Worker):
             conn.buf += data[used:]  # a pipelined next request
             self._serve(conn)
 
-    def _start(self, conn: _Conn, head: bytes, now: float) -> bool:
+    def _start(self, conn: Conn, head: bytes, now: float) -> bool:
         """A whole head: parse it (gunicorn's parser) and learn how the body is framed.
         True if a body is to be read; else the request has been answered."""
-        source = _Source(head)
+        source = Source(head)
         try:
             req = Request(self.cfg, source, conn.addr, conn.served + 1)
         except ParseException as exc:
@@ -252,7 +223,8 @@ class EdgeWorker(base.Worker):
         conn.need = 0 if conn.chunks is not None else reader.length
         if conn.need > limit:
             raise too_large(limit)
-        conn.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, prefix="helpdesk-body-")
+        conn.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY,
+                                                   prefix="helpdesk-body-")
         if conn.chunks is None and not conn.need:
             conn.buf[:0] = source.take_buffered()
             self._serve(conn)
@@ -266,13 +238,13 @@ class EdgeWorker(base.Worker):
 
     # -- answering -----------------------------------------------------------------------
 
-    def _serve(self, conn: _Conn) -> None:
+    def _serve(self, conn: Conn) -> None:
         """Run the application on a whole request, then send its answer."""
         req, spool = conn.req, conn.spool
         conn.req = conn.spool = conn.chunks = None
         spool.seek(0)
         req.unreader.body = spool
-        out = _Collector()
+        out = Collector()
         started = datetime.now()
         resp, respiter, environ = None, None, {}
         try:
@@ -313,21 +285,17 @@ class EdgeWorker(base.Worker):
         except Exception:
             self.log.exception("Error after the response")
 
-    def _refuse(self, conn: _Conn, refusal: Refusal) -> None:
-        from ..soap.wsgi import XML_CONTENT_TYPE, fault_envelope
-
-        self.log.info("refused a request from %s: %s %s", conn.addr[0], refusal.code, refusal.message)
-        body = fault_envelope(refusal.code, refusal.message, limit=refusal.limit)
-        head = (f"HTTP/1.1 {refusal.status}\r\nContent-Type: {XML_CONTENT_TYPE}\r\n"
-                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode("latin-1")
+    def _refuse(self, conn: Conn, refusal: Refusal) -> None:
+        self.log.info("refused a request from %s: %s %s", conn.addr[0], refusal.code,
+                      refusal.message)
         if conn.spool is not None:
             conn.spool.close()
         conn.req = conn.spool = conn.chunks = None
         conn.buf.clear()
         conn.close_after = True
-        self._queue(conn, head + body)
+        self._queue(conn, refusal.response())
 
-    def _send_now(self, conn: _Conn, data: bytes) -> int:
+    def _send_now(self, conn: Conn, data: bytes) -> int:
         try:
             return conn.sock.send(data)
         except (BlockingIOError, InterruptedError):
@@ -335,7 +303,7 @@ class EdgeWorker(base.Worker):
         except OSError:
             return -1
 
-    def _queue(self, conn: _Conn, data: bytes) -> None:
+    def _queue(self, conn: Conn, data: bytes) -> None:
         sent = self._send_now(conn, data)
         if sent < 0:
             self._drop(conn)
@@ -348,7 +316,7 @@ class EdgeWorker(base.Worker):
         else:
             self._sent(conn)
 
-    def _write(self, conn: _Conn) -> None:
+    def _write(self, conn: Conn) -> None:
         sent = self._send_now(conn, conn.out)
         if sent < 0:
             self._drop(conn)
@@ -358,10 +326,10 @@ class EdgeWorker(base.Worker):
             self.sel.modify(conn.sock, selectors.EVENT_READ, conn)
             self._sent(conn)
 
-    def _sent(self, conn: _Conn) -> None:
+    def _sent(self, conn: Conn) -> None:
         now = time.monotonic()
         if conn.close_after:
-            conn.state, conn.deadline = DRAIN, now + _LINGER_SECONDS
+            conn.state, conn.deadline = DRAIN, now + LINGER_SECONDS
             try:
                 conn.sock.shutdown(socket.SHUT_WR)
             except OSError as exc:

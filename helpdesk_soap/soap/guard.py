@@ -139,7 +139,8 @@ def inspect_tree(root: etree._Element, operations: frozenset[str], namespace: st
     if len(children) != 1:
         raise Rejected("Client.MalformedRequest", "The Body must hold exactly one operation element.")
     if _has_text(body_element):
-        raise Rejected("Client.MalformedRequest", "The Body must hold nothing but its operation element.")
+        raise Rejected("Client.MalformedRequest",
+                       "The Body must hold nothing but its operation element.")
     qname = etree.QName(children[0])
     if qname.namespace != namespace or qname.localname not in operations:
         raise Rejected("Client.UnknownOperation",
