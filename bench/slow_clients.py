@@ -128,6 +128,7 @@ def measure(base: str, body: bytes, seconds: int, loader: str) -> dict[str, load
         f"{TRICKLERS} clients trickling a short body": lambda s: s.trickle(
             TRICKLERS, trickle_pieces(body_trickle(host, body), 0)),
     }
+    load.run(base, normal, 2, 1, "slow-warm", loader)  # every worker has verified the password
     out = {}
     for name, start in loads.items():
         slow = SlowClients(address)
@@ -144,7 +145,8 @@ def measure(base: str, body: bytes, seconds: int, loader: str) -> dict[str, load
 def lines(results: dict[str, load.Result]) -> dict[str, str]:
     """The report's lines: normal requests' p50/p99 (and failures) under each load."""
     return {name: (f"{r.rps:.0f} req/s, p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms"
-                   + (f", {r.errors} failed" if r.errors else ""))
+                   + (f", {r.errors} failed" if r.errors else "")
+                   if r.requests else f"no request answered in {r.seconds:.0f} s")
             for name, r in results.items()}
 
 

@@ -17,6 +17,8 @@ def test_a_trickled_request_is_sent_byte_by_byte_and_never_completes():
 
 def test_the_report_line_names_p50_p99_and_failures():
     got = lines({"alone": Result(1000, 2.0, 0, 1.25, 3.5, 9.0),
-                 "200 idle connections": Result(10, 2.0, 4, 1.0, 2.0, 3.0)})
+                 "200 idle connections": Result(10, 2.0, 4, 1.0, 2.0, 3.0),
+                 "10 trickling": Result(0, 5.0, 0, 0.0, 0.0, 0.0)})
     assert got == {"alone": "500 req/s, p50 1.2 ms, p99 3.5 ms",
-                   "200 idle connections": "5 req/s, p50 1.0 ms, p99 2.0 ms, 4 failed"}
+                   "200 idle connections": "5 req/s, p50 1.0 ms, p99 2.0 ms, 4 failed",
+                   "10 trickling": "no request answered in 5 s"}
