@@ -25,7 +25,9 @@ class Source(Unreader):
         if self.head:
             data, self.head = self.head, b""
             return data
-        return self.body.read(max(size_hint or 0, READ_SIZE)) if self.body is not None else b""
+        # Never more than READ_SIZE at once, whatever the parser may take: it would hold
+        # the rest of a 10 MB body in its own buffer (the streaming path's memory).
+        return self.body.read(READ_SIZE) if self.body is not None else b""
 
 
 class Collector:
