@@ -123,3 +123,9 @@ def test_trickling_clients_are_held_by_nginx_while_normal_requests_pass(server, 
         assert results == [200] * 10
     finally:
         slow.stop()
+
+
+def test_the_docs_show_the_example_as_it_is():
+    doc = (EXAMPLE.parents[2] / "docs" / "slow-clients.md").read_text()
+    marker = "<!-- example: examples/nginx/helpdesk.conf -->\n```nginx\n"
+    assert marker + EXAMPLE.read_text() + "```\n" in doc
