@@ -77,6 +77,10 @@ def markdown(runs: dict, other: dict, args, elapsed: float, command: str) -> str
             lines.append(_write_floor(backend, run["write_floor"]))
         for k, v in run["memory"].items():
             lines.append(f"- Peak RSS growth of a worker, {k}: {v} (target ≤ 4×).")
+        if run.get("slow_clients"):
+            lines.append("- Normal requests (GetCallData (20), 2 connections) with slow clients "
+                         "holding connections (`bench.slow_clients`, docs/slow-clients.md): "
+                         + "; ".join(f"{k}: {v}" for k, v in run["slow_clients"].items()) + ".")
         if run["exhausted"]:
             lines.append("- SetSolutionAcceptance ran out of fresh calls: later requests were no-ops.")
         lines.append("")

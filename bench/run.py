@@ -12,8 +12,9 @@ Throughput is reported as a ratio to the floor measured next to it.
 
 It also measures a worker's peak RSS while it handles a ~10 MB request, the
 time from ``serve`` to its first answer, zeep's start-up (cold and cached
-WSDL), and the share of a request's CPU spent on authentication: over HTTP, against a
-server that takes the caller as known (``bench.known_caller``), and in-process.
+WSDL), the share of a request's CPU spent on authentication (over HTTP, against a
+server that takes the caller as known (``bench.known_caller``), and in-process), and
+normal requests' p50/p99 while slow clients hold connections (``bench.slow_clients``).
 Writes ``results.md`` and ``latency.png`` into ``--out``.
 """
 
@@ -33,7 +34,7 @@ from pathlib import Path
 
 import requests
 
-from . import extras, load, workload
+from . import extras, load, slow_clients, workload
 from .load import Series
 
 CONCURRENCY = (1, 2, 4, 8, 16)
@@ -250,12 +251,14 @@ def bench_backend(label: str, url: str, args, tmp: Path) -> dict:
         writes = extras.write_floor(base, service, floor_base, floor, url, tmp, args.loader) \
             if args.extras else None
         memory = extras.memory(base, service, seeded.call_20) if args.extras else {}
+        slow = slow_clients.lines(slow_clients.measure(base, probe_body, args.seconds, args.loader)) \
+            if args.extras else {}
         # On PostgreSQL the authentication query also brings the row of the call a poll
         # reads, so a server that skips it makes a round trip more: no share to measure.
         auth = extras.auth_share_http(base, service, url, seeded, tmp, args.loader) \
             if args.extras and label == "sqlite" else {}
         return {"results": results, "startup": startup, "memory": memory, "auth": auth,
-                "write_floor": writes, "own_floor": own_floor, "url": url,
+                "write_floor": writes, "own_floor": own_floor, "slow_clients": slow, "url": url,
                 "exhausted": exhausted, "base": base, "seeded": seeded}
     finally:
         floor.stop()

@@ -34,6 +34,14 @@ class Config:
     workers: int = 2
     #: Largest request body accepted, in bytes.
     max_request_bytes: int = 10 * 1024 * 1024
+    #: Seconds a new connection has to send its request line and headers (docs/slow-clients.md).
+    header_timeout: float = 10.0
+    #: Longest pause, in seconds, while a request body arrives.
+    request_read_timeout: float = 5.0
+    #: Seconds a whole request body may take to arrive (and an answer to be read).
+    request_timeout: float = 60.0
+    #: Seconds an idle kept-alive connection stays open.
+    keepalive_timeout: float = 5.0
     #: How long a verified password is remembered, in seconds (0 disables the cache).
     auth_cache_seconds: float = 300.0
     #: Log level of the service's own loggers.
@@ -98,6 +106,8 @@ class Config:
         env = os.environ if environ is None else environ
         values: dict = {"database_url": env.get("HELPDESK_DATABASE_URL") or default_database_url()}
         for key, conv in (("bind", str), ("workers", int), ("max_request_bytes", int),
+                          ("header_timeout", float), ("request_read_timeout", float),
+                          ("request_timeout", float), ("keepalive_timeout", float),
                           ("auth_cache_seconds", float), ("log_level", str),
                           ("database_replica_url", str), ("db_pool_size", int),
                           ("db_max_overflow", int), ("db_pool_recycle", int),
@@ -132,5 +142,8 @@ class Config:
             raise ValueError("HELPDESK_SQLITE_CHECKPOINT_EVERY must be at least 1")
         if values.get("call_cache_mb", 0) < 0:
             raise ValueError("HELPDESK_CALL_CACHE_MB must not be negative")
+        for key in ("header_timeout", "request_read_timeout", "request_timeout"):
+            if values.get(key, 1) <= 0:
+                raise ValueError(f"{ENV_PREFIX}{key.upper()} must be positive")
         config = cls(**values)
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import math
 
 from gunicorn.app.base import BaseApplication
 
 from .config import Config
+from .edge.worker import EdgeWorker
 from .ops.serving import child_exit
 
 
@@ -27,7 +29,11 @@ class GatewayServer(BaseApplication):
         options = {
             "bind": [self.config.bind],
             "workers": self.config.workers,
-            "worker_class": "sync",
+            # Reads whole requests in an event loop, with deadlines, before the
+            # application sees them: a slow client never holds a worker
+            # (docs/slow-clients.md).
+            "worker_class": EdgeWorker,
+            "keepalive": math.ceil(self.config.keepalive_timeout),
             "timeout": 60,
             "graceful_timeout": 20,
             "loglevel": self.config.log_level,

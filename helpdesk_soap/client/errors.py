@@ -66,7 +66,10 @@ CODES = {
     "Client.NotFound": False, "Client.MethodNotAllowed": False, "VersionMismatch": False,
     "Client.MissingField": False, "Client.CallClosed": False,
     "Client.AttachmentNotFound": False, "Client.AttachmentTooLarge": False,
-    "Client.ContentTypeNotAllowed": False,
+    "Client.ContentTypeNotAllowed": False, "MustUnderstand": False,
+    # The HTTP edge's (docs/slow-clients.md): a request that arrived too slowly may pass later.
+    "Client.MalformedHttp": False, "Client.UnsupportedTransferCoding": False,
+    "Client.HeadersTooLarge": False, "Client.RequestTimeout": True,
     "Server.ConfigurationError": False, "Server.Unavailable": True, "Server.InternalError": True,
 }
 

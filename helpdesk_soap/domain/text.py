@@ -20,3 +20,13 @@ def xml_safe(text: str | None, replacement: str = "") -> str | None:
     if text is None or not _FORBIDDEN.search(text):
         return text
     return _FORBIDDEN.sub(replacement, text)
+
+
+#: How much of a name or value taken from a request a fault message quotes back.
+QUOTE_LIMIT = 64
+
+
+def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis: what a message may echo of
+    the caller's input (a 1 MB element name must not come back twice over)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -68,7 +68,17 @@ TRANSPORT_CODES = {
     "Client.NotFound": "No service at this path.",
     "Client.MethodNotAllowed": "Only POST (and GET ?wsdl) are served.",
     "VersionMismatch": "The envelope is not SOAP 1.1 (SOAP 1.1's own fault code).",
+    "MustUnderstand": "A header entry marked mustUnderstand is not one this service processes "
+                      "(SOAP 1.1's own fault code; Security and Session are understood).",
+    # Raised by the HTTP edge (edge/framing.py) before a request is whole; see
+    # docs/slow-clients.md for the HTTP status of each.
+    "Client.MalformedHttp": "The HTTP framing is broken: request line, header, Content-Length or chunk.",
+    "Client.UnsupportedTransferCoding": "The request uses a transfer coding other than chunked.",
+    "Client.HeadersTooLarge": "The request line or headers are larger than the limit.",
+    "Client.RequestTimeout": "The request's headers or body did not arrive in time.",
 }
+# Names and values from a request are quoted in fault messages cut to domain.text.QUOTE_LIMIT
+# (64) characters, the XML parser's own message to guard.PARSER_MESSAGE_LIMIT (200).
 
 
 #: One Fault class per documented code, keyed by code.

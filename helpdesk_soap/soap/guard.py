@@ -16,12 +16,22 @@ from typing import Iterator
 
 from lxml import etree
 
+from ..domain.text import clip
+from .wsse import WSSE
+
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 MAX_ATTRIBUTES = 64
 #: The WSGI environ key under which the gateway hands the parsed envelope to Spyne.
 PARSED_ENVELOPE = "helpdesk_soap.envelope"
 _CHUNK = 64 * 1024
+#: How much of the XML parser's own message a fault quotes (it can quote tag names).
+PARSER_MESSAGE_LIMIT = 200
+_HEADER, _BODY = f"{{{SOAP11}}}Header", f"{{{SOAP11}}}Body"
+_MUST_UNDERSTAND, _ACTOR = f"{{{SOAP11}}}mustUnderstand", f"{{{SOAP11}}}actor"
+_NEXT = "http://schemas.xmlsoap.org/soap/actor/next"
+#: The header entries this service processes (anything else marked mustUnderstand is a fault).
+UNDERSTOOD = ("{%s}Security" % WSSE, "Session")
 
 # huge_tree lifts libxml2's 10 MB cap on one text node, so a large attachment (base64 in
 # one element) parses; the size of the whole body is bounded by read_body's limit, and
@@ -94,7 +104,7 @@ def inspect_envelope(body: bytes, operations: frozenset[str], namespace: str,
 
 
 def not_well_formed(exc: etree.XMLSyntaxError) -> Rejected:
-    reason = str(exc).split(" (", 1)[0]
+    reason = clip(str(exc).split(" (", 1)[0], PARSER_MESSAGE_LIMIT)
     return Rejected("Client.MalformedRequest", f"The request is not well-formed XML: {reason}")
 
 
@@ -122,20 +132,73 @@ def inspect_tree(root: etree._Element, operations: frozenset[str], namespace: st
         if len(element.attrib) > MAX_ATTRIBUTES:
             raise Rejected("Client.MalformedRequest",
                            f"An element has more than {MAX_ATTRIBUTES} attributes.", limit=MAX_ATTRIBUTES)
-    body_element = root.find(f"{{{SOAP11}}}Body")
-    children = [c for c in body_element if isinstance(c.tag, str)] if body_element is not None else []
+    header, body_element = _parts(root)
+    if header is not None:
+        _check_must_understand(header, namespace)
+    children = [c for c in body_element if isinstance(c.tag, str)]
     if len(children) != 1:
         raise Rejected("Client.MalformedRequest", "The Body must hold exactly one operation element.")
+    if _has_text(body_element):
+        raise Rejected("Client.MalformedRequest",
+                       "The Body must hold nothing but its operation element.")
     qname = etree.QName(children[0])
     if qname.namespace != namespace or qname.localname not in operations:
         raise Rejected("Client.UnknownOperation",
-                       f"No operation {{{qname.namespace}}}{qname.localname} here; this endpoint has "
-                       f"{', '.join(sorted(operations))} in {namespace}.", field=qname.localname)
+                       f"No operation {{{clip(qname.namespace or '')}}}{clip(qname.localname)} here; "
+                       f"this endpoint has {', '.join(sorted(operations))} in {namespace}.",
+                       field=clip(qname.localname))
     action = (soap_action or "").strip().strip('"')
     if action:
         last = action.replace("#", "/").rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
         if last != qname.localname:
             raise Rejected("Client.SoapActionMismatch",
-                           f"The SOAPAction {action!r} does not name the operation in the Body "
+                           f"The SOAPAction {clip(action)!r} does not name the operation in the Body "
                            f"({qname.localname}).", field="SOAPAction")
     return qname.localname, root, children[0]
+
+
+def _parts(root: etree._Element) -> tuple[etree._Element | None, etree._Element]:
+    """The Envelope's Header (or None) and Body: an optional Header, then exactly one
+    Body, then nothing (SOAP 1.1, section 4, kept strict)."""
+    parts = [c for c in root if isinstance(c.tag, str)]
+    tags = [c.tag for c in parts]
+    if _has_text(root) or tags not in ([_BODY], [_HEADER, _BODY]):
+        if _BODY not in tags:
+            message = "The Envelope has no Body."
+        elif tags.count(_BODY) > 1:
+            message = "The Envelope must hold exactly one Body."
+        elif tags.count(_HEADER) > 1 or (_HEADER in tags and tags.index(_HEADER) > tags.index(_BODY)):
+            message = "The Envelope may hold one Header, and only before its Body."
+        else:
+            message = "The Envelope must hold only an optional Header and one Body."
+        raise Rejected("Client.MalformedRequest", message)
+    return (parts[0] if len(parts) == 2 else None), parts[-1]
+
+
+def _has_text(element: etree._Element) -> bool:
+    """Whether an element holds character data of its own (not just whitespace)."""
+    if element.text and element.text.strip():
+        return True
+    return any(child.tail and child.tail.strip() for child in element)
+
+
+def _check_must_understand(header: etree._Element, namespace: str) -> None:
+    """SOAP 1.1, section 4.2.3: an entry meant for us (no actor, or actor next) marked
+    mustUnderstand that we do not process is a MustUnderstand fault."""
+    understood = {UNDERSTOOD[0], f"{{{namespace}}}{UNDERSTOOD[1]}"}
+    for entry in header:
+        if not isinstance(entry.tag, str):
+            continue
+        flag = entry.get(_MUST_UNDERSTAND)
+        if flag is None or entry.get(_ACTOR, _NEXT) != _NEXT:
+            continue
+        flag = flag.strip()
+        if flag not in ("0", "1", "false", "true"):
+            raise Rejected("Client.MalformedRequest",
+                           f"mustUnderstand must be 0 or 1, not {clip(flag)!r}.")
+        if flag in ("1", "true") and entry.tag not in understood:
+            name = etree.QName(entry)
+            raise Rejected("MustUnderstand",
+                           f"The header {{{clip(name.namespace or '')}}}{clip(name.localname)} is "
+                           f"marked mustUnderstand, and this service does not process it.",
+                           field=clip(name.localname))
