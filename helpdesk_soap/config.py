@@ -74,6 +74,20 @@ class Config:
     #: Directory of attachment contents. Default: beside a SQLite file (``<name>-attachments``),
     #: else in the per-user data directory. Servers sharing a database must share it.
     attachment_dir: str | None = None
+    #: The service's own public URL (scheme, host, optional path), for links in mail and
+    #: contact URLs when the setting web_base_url is empty. Default: http://<bind>.
+    public_url: str | None = None
+    #: Signs the web session cookie. Default: generated once and kept beside the attachments
+    #: (web/secret.py), so every worker and every restart uses the same key.
+    web_secret_key: str | None = field(default=None, repr=False)
+    #: The web session cookie's Secure flag: auto (when the request came over https, as
+    #: gunicorn reports it), true or false.
+    web_secure_cookies: str = "auto"
+
+    @property
+    def own_url(self) -> str:
+        """The public URL links point to when web_base_url is empty."""
+        return (self.public_url or f"http://{self.bind}").rstrip("/")
 
     @property
     def attachment_root(self) -> Path:
@@ -99,7 +113,8 @@ class Config:
                           ("mail_from", str), ("mail_max_bytes", int), ("mail_quarantine_dir", str),
                           ("imap_host", str), ("imap_port", int), ("imap_user", str),
                           ("imap_password", str), ("imap_folder", str), ("imap_security", str),
-                          ("attachment_dir", str)):
+                          ("attachment_dir", str), ("public_url", str), ("web_secret_key", str),
+                          ("web_secure_cookies", str)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:
@@ -113,6 +128,12 @@ class Config:
             raise ValueError("HELPDESK_SMTP_SECURITY must be starttls, ssl or none")
         if values.get("imap_security", "ssl") not in ("ssl", "starttls"):
             raise ValueError("HELPDESK_IMAP_SECURITY must be ssl or starttls")
+        if "web_secure_cookies" in values:
+            values["web_secure_cookies"] = values["web_secure_cookies"].lower()
+        if values.get("web_secure_cookies", "auto") not in ("auto", "true", "false"):
+            raise ValueError("HELPDESK_WEB_SECURE_COOKIES must be auto, true or false")
+        if not values.get("public_url", "http://").startswith(("http://", "https://")):
+            raise ValueError("HELPDESK_PUBLIC_URL must start with http:// or https://")
         if values.get("sqlite_checkpoint_every", 1) < 1:
             raise ValueError("HELPDESK_SQLITE_CHECKPOINT_EVERY must be at least 1")
         if values.get("call_cache_mb", 0) < 0:

@@ -45,10 +45,10 @@ class GatewayServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from .soap.app import create_app
+        from .wsgi_app import create_service
 
         configure_logging(self.config.log_level)
-        app = create_app(self.config)
+        app = create_service(self.config)
         # Everything loaded so far (Spyne, SQLAlchemy, lxml, the app's schemas) lives as long
         # as the worker. Left in the collector's care, every full collection walked it all,
         # inside whichever request triggered it: GetCallData with 500 entries had a p99 five

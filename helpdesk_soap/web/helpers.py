@@ -1,0 +1,35 @@
+"""What templates need that is not a rule: the progress bar's stages, page links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.model import Stage
+
+#: The way a call goes (source document 003); it ends closed or cancelled.
+MAIN_LINE = (Stage.DRAFT, Stage.OPEN, Stage.ASSIGNED, Stage.IN_PROGRESS, Stage.DONE)
+
+
+@dataclass(frozen=True)
+class Step:
+    stage: Stage
+    #: "done", "current" or "todo".
+    state: str
+
+
+def progress(stage: Stage) -> list[Step]:
+    """The progress bar for a call in ``stage``: draft, open, assigned, in progress, done,
+    then closed, or cancelled instead where the call was cancelled."""
+    last = Stage.CANCELLED if stage is Stage.CANCELLED else Stage.CLOSED
+    line = [*MAIN_LINE, last]
+    if stage is Stage.CANCELLED:
+        # A cancelled call may stop anywhere: the earlier steps are not "done".
+        return [Step(s, "current" if s is stage else "skipped") for s in line]
+    at = line.index(stage)
+    return [Step(s, "done" if i < at else "current" if i == at else "todo")
+            for i, s in enumerate(line)]
+
+
+def minutes_text(minutes: int) -> str:
+    """Time spent as h:mm."""
+    return f"{minutes // 60}:{minutes % 60:02d}"
