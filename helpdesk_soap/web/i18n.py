@@ -11,12 +11,16 @@ COOKIE = "lang"
 
 
 def choose_language(query: str | None, cookie: str | None, accept) -> str:
-    """The page's language; ``accept`` is a werkzeug LanguageAccept (or anything with
-    ``best_match``)."""
+    """The page's language; ``accept`` is the browser's (tag, quality) pairs, best first
+    (werkzeug's LanguageAccept): "de-DE" counts as German."""
     for asked in (query, cookie):
         if asked in LANGUAGES:
             return asked
-    return accept.best_match(LANGUAGES, default=DEFAULT) if accept is not None else DEFAULT
+    for tag, _quality in accept or ():  # werkzeug orders them by quality
+        primary = tag.split("-")[0].split("_")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT
 
 
 def locale_selector() -> str:
