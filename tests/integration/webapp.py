@@ -75,6 +75,8 @@ class Browser:
 
     def get(self, url, **kwargs):
         response = self.http.get(url, **kwargs)
+        response.get_data()
+        response.close()  # a streamed file (static, download) is read by now
         found = CSRF.search(response.get_data(as_text=True))
         if found:
             self.token = found.group(1)
@@ -86,7 +88,10 @@ class Browser:
             if self.token is None:
                 self.get("/login")
             data.setdefault("csrf_token", self.token)
-        return self.http.post(url, data=data, **kwargs)
+        response = self.http.post(url, data=data, **kwargs)
+        response.get_data()
+        response.close()
+        return response
 
     def login(self, identifier, password=PASSWORD):
         self.get("/login", follow_redirects=True)  # logged in already: the landing page's token
