@@ -20,7 +20,7 @@ from ..config import Config
 from ..domain.errors import DomainError
 from . import context, i18n
 from .forms import field_label
-from .helpers import minutes_text
+from .helpers import minutes_text, size_text
 from .secret import secret_key
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ def create_web_app(runtime, config: Config, testing: bool = False) -> Flask:
     app.jinja_env.globals.update(principal=context.principal, languages=i18n.LANGUAGES,
                                   get_locale=get_locale, format_datetime=format_datetime)
     app.jinja_env.filters["minutes"] = minutes_text
+    app.jinja_env.filters["size"] = size_text
     app.jinja_env.filters["dict_without"] = lambda d, key: {k: v for k, v in d.items() if k != key}
     app.jinja_env.globals["field_label"] = field_label
     app.teardown_request(context.close_uow)

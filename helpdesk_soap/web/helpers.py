@@ -33,3 +33,12 @@ def progress(stage: Stage) -> list[Step]:
 def minutes_text(minutes: int) -> str:
     """Time spent as h:mm."""
     return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def size_text(size: int) -> str:
+    """A file size for people: B, KB or MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

@@ -47,3 +47,8 @@ def test_language_choice_query_then_cookie_then_browser(query, cookie, header, e
 
 def test_minutes_show_as_hours_and_minutes():
     assert [minutes_text(m) for m in (0, 5, 60, 125)] == ["0:00", "0:05", "1:00", "2:05"]
+
+
+def test_file_sizes_for_people():
+    from helpdesk_soap.web.helpers import size_text
+    assert [size_text(n) for n in (15, 2048, 5 * 1024 * 1024)] == ["15 B", "2.0 KB", "5.0 MB"]
