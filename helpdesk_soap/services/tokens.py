@@ -69,7 +69,8 @@ def invite_login(uow: UnitOfWork, author: Principal | str, customer_number: str,
     send_to_address(uow, email, f"Invitation to the {customer.name} helpdesk",
                     f"You are invited to the helpdesk for {customer.name}.\n\n"
                     f"Choose a login name and a password with this one-time link (valid until "
-                    f"{issued.expires_at:%Y-%m-%d %H:%M} UTC):\n\n{_link(uow, issued.token, public_url)}\n",
+                    f"{issued.expires_at:%Y-%m-%d %H:%M} UTC):\n\n"
+                    f"{_link(uow, issued.token, public_url)}\n",
                     now, "invite")
     uow.commit()
     return issued
@@ -93,7 +94,8 @@ def request_password_reset(uow: UnitOfWork, identifier: str, now: datetime | Non
     send_to_address(uow, record.email, "Password reset for the helpdesk",
                     f"A new password was requested for the login {record.principal.login_name}.\n\n"
                     f"Set it with this one-time link (valid until {issued.expires_at:%Y-%m-%d %H:%M} "
-                    f"UTC):\n\n{_link(uow, issued.token, public_url)}\n\nIf you did not ask for it, ignore this mail.\n",
+                    f"UTC):\n\n{_link(uow, issued.token, public_url)}\n\n"
+                    "If you did not ask for it, ignore this mail.\n",
                     now, "reset")
     uow.commit()
     return issued

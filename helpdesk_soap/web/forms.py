@@ -31,7 +31,8 @@ def overview_filter(args) -> OverviewFilter:
     category = args.get("category") or None
     if category is not None and category not in Category.__members__.values():
         raise InvalidArgument("Unknown category.", field="Category")
-    return OverviewFilter(year=_int(args.get("year"), "Year"), month=_int(args.get("month"), "Month"),
+    return OverviewFilter(year=_int(args.get("year"), "Year"),
+                          month=_int(args.get("month"), "Month"),
                           status=args.get("status") or None,
                           category=Category(category) if category else None,
                           subject_contains=args.get("q") or None)

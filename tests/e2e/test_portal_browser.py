@@ -130,7 +130,8 @@ def test_new_calls_by_request_type_and_a_foreign_call_id(page, server):
     log_in(page, "GLOBEX", "globex-password")  # by customer number
     expect(page.get_by_role("heading", name="My calls")).to_be_visible()
     for kind, extra in (("Question", {}),
-                        ("Technical support", {"Domain where the problem occurs": "shop.globex.example"}),
+                        ("Technical support",
+                         {"Domain where the problem occurs": "shop.globex.example"}),
                         ("Improvement suggestion", {"User responsible for the suggestion": "Gus"})):
         page.get_by_role("link", name="New call").first.click()
         page.get_by_role("button", name=kind).click()

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from helpdesk_soap.services import admin, tokens
 from helpdesk_soap.store.models import LoginTokenRow, SessionRow
-from tests.integration.webapp import PASSWORD, portal, same_page  # noqa: F401 (fixture)
+from tests.integration.webapp import PASSWORD, same_page
 
 WRONG = "Login failed. Check your login and password."
 
@@ -48,7 +48,8 @@ def test_next_never_leads_to_another_site(portal):
     for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
         browser = portal.client()
         browser.get("/login")
-        response = browser.post(f"/login?next={target}", {"identifier": "ACME", "password": PASSWORD})
+        response = browser.post(f"/login?next={target}",
+                                {"identifier": "ACME", "password": PASSWORD})
         assert response.location == "/"
 
 
@@ -124,13 +125,14 @@ def test_change_password(portal):
     browser = portal.logged_in()
     other = portal.logged_in()  # a second session of the same login
     browser.get("/password")
-    wrong = browser.post("/password", {"old": "nope", "new": "new-password-22", "repeat": "new-password-22"})
+    new = {"new": "new-password-22", "repeat": "new-password-22"}
+    wrong = browser.post("/password", {"old": "nope", **new})
     assert wrong.status_code == 400 and "current password is not right" in wrong.text
-    differ = browser.post("/password", {"old": PASSWORD, "new": "new-password-22", "repeat": "other-pass-22"})
+    differ = browser.post("/password", {"old": PASSWORD, **new, "repeat": "other-pass-22"})
     assert differ.status_code == 400 and "differ" in differ.text
     short = browser.post("/password", {"old": PASSWORD, "new": "x", "repeat": "x"})
     assert short.status_code == 400
-    ok = browser.post("/password", {"old": PASSWORD, "new": "new-password-22", "repeat": "new-password-22"})
+    ok = browser.post("/password", {"old": PASSWORD, **new})
     assert ok.status_code == 302
     assert browser.get("/").status_code == 200  # this session stays
     assert other.get("/").status_code == 302    # the other one ends

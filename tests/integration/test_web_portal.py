@@ -9,7 +9,7 @@ import pytest
 
 from helpdesk_soap.domain.model import EntryKind, Visibility
 from helpdesk_soap.services import admin, attachments, calls, staff, workflow
-from tests.integration.webapp import portal, same_page  # noqa: F401 (fixture)
+from tests.integration.webapp import same_page
 
 
 def test_overview_lists_the_customers_calls_newest_first_with_their_figures(portal):
@@ -283,7 +283,8 @@ def test_errors_render_our_pages(portal):
 
 @pytest.mark.parametrize("category, fields", [
     ("Question", {}),
-    ("TechnicalSupport", {"AffectedDomain": "shop.acme.example", "FirstOccurredAt": "2026-11-30T08:15",
+    ("TechnicalSupport", {"AffectedDomain": "shop.acme.example",
+                          "FirstOccurredAt": "2026-11-30T08:15",
                           "Browser": "Firefox", "Components": "checkout, cart"}),
     ("Improvement", {"ResponsibleUser": "Anna"}),
 ])
@@ -303,7 +304,8 @@ def test_new_call_by_request_type(portal, category, fields):
         call = calls.get_call_data(uow, portal.principal("acme-web"), call_id).call
     assert call.category.value == category and call.subject == f"A {category}"
     if category == "TechnicalSupport":
-        assert call.components == ("checkout", "cart") and call.affected_domain == "shop.acme.example"
+        assert call.components == ("checkout", "cart")
+        assert call.affected_domain == "shop.acme.example"
 
 
 def test_new_call_enforces_the_request_types_fields_server_side(portal):
@@ -319,9 +321,11 @@ def test_new_call_enforces_the_request_types_fields_server_side(portal):
                                            "Priority": "High", "AffectedDomain": "a.example",
                                            "FirstOccurredAt": "yesterday"})
     assert bad_date.status_code == 400 and "not a date and time" in bad_date.text
-    no_subject = browser.post("/calls/new", {"category": "Question", "Subject": " ", "Priority": "Low"})
+    no_subject = browser.post("/calls/new", {"category": "Question", "Subject": " ",
+                                             "Priority": "Low"})
     assert no_subject.status_code == 400 and "Subject must not be empty." in no_subject.text
-    bad_priority = browser.post("/calls/new", {"category": "Question", "Subject": "x", "Priority": "Urgent!"})
+    bad_priority = browser.post("/calls/new", {"category": "Question", "Subject": "x",
+                                               "Priority": "Urgent!"})
     assert bad_priority.status_code == 400
     assert "Down" not in browser.get("/").text  # nothing stored
 
@@ -336,12 +340,14 @@ def test_an_organisation_member_files_for_any_customer_of_the_organisation(porta
     form = browser.get("/calls/new?category=Question").text
     assert 'value="ACME-N"' in form and "GLOBEX" not in form
     created = browser.post("/calls/new", {"category": "Question", "customer": "ACME-N",
-                                          "Subject": "North office", "Description": "x", "Priority": "Low"})
+                                          "Subject": "North office", "Description": "x",
+                                          "Priority": "Low"})
     assert created.status_code == 302
     call_id = int(created.location.rsplit("/", 1)[1])
     assert "ACME-N" in browser.get(f"/calls/{call_id}").text
     foreign = browser.post("/calls/new", {"category": "Question", "customer": "GLOBEX",
-                                          "Subject": "Sneaky", "Description": "x", "Priority": "Low"})
+                                          "Subject": "Sneaky", "Description": "x",
+                                          "Priority": "Low"})
     assert foreign.status_code == 400 and "Choose one of your customers." in foreign.text
 
 

@@ -100,7 +100,8 @@ class Browser:
 
 def same_page(a, b) -> bool:
     """Two responses are the same page, but for the language links (they name the path)."""
-    strip = lambda r: re.sub(r'href="[^"]*\?lang=', 'href="?lang=', r.get_data(as_text=True))  # noqa: E731
+    def strip(response):
+        return re.sub(r'href="[^"]*\?lang=', 'href="?lang=', response.get_data(as_text=True))
     return a.status_code == b.status_code and strip(a) == strip(b)
 
 
