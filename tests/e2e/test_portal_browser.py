@@ -8,6 +8,7 @@ tests fail rather than skip, so a machine that cannot run them says so.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,7 +18,14 @@ from playwright.sync_api import expect, sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+DOC_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+@pytest.fixture
+def images(tmp_path) -> Path:
+    """Where the screenshots go: docs/images with HELPDESK_UPDATE_SCREENSHOTS=1 (then commit
+    them), else a temporary folder, so a test run leaves the worktree clean."""
+    return DOC_IMAGES if os.environ.get("HELPDESK_UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +59,7 @@ def last_link(server, email: str) -> str:
     return re.search(r"https?://\S+/activate\?token=\S+", rows[0][0]).group(0)
 
 
-def test_invited_customer_activates_and_works_a_call_its_ticket_system_filed(page, server):
+def test_invited_customer_works_a_call_its_ticket_system_filed(page, server, images):
     staff = _staff(server)
     staff.service.InviteLogin(CustomerId="ACME", Email="anna@acme.example")
     # The invitation in the outbox links to this service's own activation page.
@@ -79,7 +87,8 @@ def test_invited_customer_activates_and_works_a_call_its_ticket_system_filed(pag
     expect(page.get_by_role("link", name="Door sensor beeps")).to_have_count(0)
     page.get_by_label("Subject contains").fill("")
     page.get_by_role("button", name="Filter").click()
-    page.screenshot(path=str(IMAGES / "portal-overview.png"), full_page=True)
+    page.screenshot(path=str(images / "portal-overview.png"), full_page=True)
+    assert (images / "portal-overview.png").stat().st_size > 10_000
 
     # A technician adds an entry; Anna opens the call, replies and attaches a photo.
     server.cli("call", "add-history", str(filed.CallId), "A technician is on the way.")
@@ -99,7 +108,8 @@ def test_invited_customer_activates_and_works_a_call_its_ticket_system_filed(pag
     # The solution is proposed; Anna accepts it in German.
     server.cli("call", "propose-solution", str(filed.CallId), "Replaced the valve in hall 3.")
     page.reload()
-    page.screenshot(path=str(IMAGES / "portal-call.png"), full_page=True)
+    page.screenshot(path=str(images / "portal-call.png"), full_page=True)
+    assert (images / "portal-call.png").stat().st_size > 10_000
     page.get_by_role("link", name="DE", exact=True).click()
     expect(page.get_by_role("heading", name="Vorgeschlagene Lösung")).to_be_visible()
     page.get_by_role("button", name="Lösung annehmen").click()
