@@ -20,7 +20,7 @@ from ..config import Config
 from ..domain.errors import DomainError
 from . import context, i18n
 from .forms import field_label
-from .helpers import minutes_text, size_text
+from .helpers import minutes_text, size_text, value_names
 from .secret import secret_key
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,7 @@ def create_web_app(runtime, config: Config, testing: bool = False) -> Flask:
     app.jinja_env.filters["size"] = size_text
     app.jinja_env.filters["dict_without"] = lambda d, key: {k: v for k, v in d.items() if k != key}
     app.jinja_env.globals["field_label"] = field_label
+    app.jinja_env.globals["value_names"] = value_names()
     app.teardown_request(context.close_uow)
 
     @app.after_request

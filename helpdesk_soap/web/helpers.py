@@ -42,3 +42,18 @@ def size_text(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def value_names() -> dict:
+    """Stages, priorities and categories by their wire value, translated when shown (a
+    template looks one up instead of translating every name on every use)."""
+    from flask_babel import lazy_gettext as _
+    return {
+        "Draft": _("Draft"), "Open": _("Open"), "Assigned": _("Assigned"),
+        "InProgress": _("In progress"), "Done": _("Done"), "Closed": _("Closed"),
+        "Cancelled": _("Cancelled"),
+        "Low": _("Low"), "Medium": _("Medium"), "High": _("High"), "Critical": _("Critical"),
+        "Blocker": _("Blocker"),
+        "Question": _("Question"), "TechnicalSupport": _("Technical support"),
+        "Improvement": _("Improvement suggestion"),
+    }
