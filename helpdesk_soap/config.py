@@ -90,6 +90,20 @@ class Config:
     commlog_retention_days: int = 14
     #: Characters kept of each recorded request and answer (after masking).
     commlog_max_entry_chars: int = 64 * 1024
+    #: The service's own public URL (scheme, host, optional path), for links in mail and
+    #: contact URLs when the setting web_base_url is empty. Default: http://<bind>.
+    public_url: str | None = None
+    #: Signs the web session cookie. Default: generated once and kept beside the attachments
+    #: (web/secret.py), so every worker and every restart uses the same key.
+    web_secret_key: str | None = field(default=None, repr=False)
+    #: The web session cookie's Secure flag: auto (when the request came over https, as
+    #: gunicorn reports it), true or false.
+    web_secure_cookies: str = "auto"
+
+    @property
+    def own_url(self) -> str:
+        """The public URL links point to when web_base_url is empty."""
+        return (self.public_url or f"http://{self.bind}").rstrip("/")
 
     @property
     def attachment_root(self) -> Path:
@@ -118,7 +132,9 @@ class Config:
                           ("imap_host", str), ("imap_port", int), ("imap_user", str),
                           ("imap_password", str), ("imap_folder", str), ("imap_security", str),
                           ("attachment_dir", str), ("log_format", str), ("metrics_token", str),
-                          ("commlog_retention_days", int), ("commlog_max_entry_chars", int)):
+                          ("commlog_retention_days", int), ("commlog_max_entry_chars", int),
+                          ("public_url", str), ("web_secret_key", str),
+                          ("web_secure_cookies", str)):
             raw = env.get(ENV_PREFIX + key.upper())
             if raw:
                 try:
@@ -138,6 +154,12 @@ class Config:
             raise ValueError("HELPDESK_COMMLOG_RETENTION_DAYS must not be negative")
         if values.get("commlog_max_entry_chars", 1) < 1:
             raise ValueError("HELPDESK_COMMLOG_MAX_ENTRY_CHARS must be at least 1")
+        if "web_secure_cookies" in values:
+            values["web_secure_cookies"] = values["web_secure_cookies"].lower()
+        if values.get("web_secure_cookies", "auto") not in ("auto", "true", "false"):
+            raise ValueError("HELPDESK_WEB_SECURE_COOKIES must be auto, true or false")
+        if not values.get("public_url", "http://").startswith(("http://", "https://")):
+            raise ValueError("HELPDESK_PUBLIC_URL must start with http:// or https://")
         if values.get("sqlite_checkpoint_every", 1) < 1:
             raise ValueError("HELPDESK_SQLITE_CHECKPOINT_EVERY must be at least 1")
         if values.get("call_cache_mb", 0) < 0:

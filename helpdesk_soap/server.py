@@ -50,10 +50,11 @@ class GatewayServer(BaseApplication):
 
     def load(self):
         from .ops import wrap
-        from .soap.app import create_app
+        from .wsgi_app import create_service
 
         configure_logging(self.config.log_level, self.config.log_format)
-        app = wrap(create_app(self.config), self.config)  # ops: health, metrics, logs, page
+        # ops (health, metrics, logs, the service page) outermost, around SOAP and the web.
+        app = wrap(create_service(self.config), self.config)
         # Everything loaded so far (Spyne, SQLAlchemy, lxml, the app's schemas) lives as long
         # as the worker. Left in the collector's care, every full collection walked it all,
         # inside whichever request triggered it: GetCallData with 500 entries had a p99 five

@@ -305,9 +305,23 @@ def visible_result(call: Call, status: Status) -> str | None:
     return call.result if status.result_visible else None
 
 
-def contact_url(base_url: str | None, path: str | None) -> str | None:
-    """The web front end's URL of a contact entry, or None: never a broken link."""
-    if not base_url or not path:
+def contact_url(base_url: str | None, path: str | None, call_id: int | None = None,
+                entry_id: int | None = None) -> str | None:
+    """The web front end's URL of a contact entry, or None: never a broken link.
+
+    An entry recorded with a path (an installer's own web front end) gets that path; any
+    other entry the portal's call view at the entry (``/calls/<id>#entry-<id>``).
+    """
+    if not base_url:
         return None
+    if not path:
+        if call_id is None or entry_id is None:
+            return None
+        path = f"calls/{call_id}#entry-{entry_id}"
     return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def links_base(web_base_url: str | None, public_url: str | None) -> str:
+    """Where links to the web front end start: the setting, else the service's own URL."""
+    return (web_base_url or public_url or "").rstrip("/")
 

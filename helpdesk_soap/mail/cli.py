@@ -167,7 +167,8 @@ def login_invite(config: Config, email: str, customer_number: str, author: str, 
     from ..services import tokens
 
     with unit_of_work(config) as uow:
-        issued = tokens.invite_login(uow, author, customer_number, email)
+        issued = tokens.invite_login(uow, author, customer_number, email,
+                                     public_url=config.own_url)
     click.echo(f"invitation for {issued.email} queued, valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC")
     if show_token:
         click.echo(issued.token)
@@ -183,7 +184,7 @@ def login_reset(config: Config, identifier: str, show_token: bool) -> None:
     from ..services import tokens
 
     with unit_of_work(config) as uow:
-        issued = tokens.request_password_reset(uow, identifier)
+        issued = tokens.request_password_reset(uow, identifier, public_url=config.own_url)
     if issued is None:
         raise UnknownReference(f"No active login with an e-mail address matches {identifier!r}.")
     click.echo(f"password reset for {issued.email} queued, valid until "

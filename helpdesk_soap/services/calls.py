@@ -9,7 +9,7 @@ from ..domain.request_types import incomplete_warning
 from ..domain.attachments import Attachment
 from ..domain.errors import CallNotFound, ConfigurationError
 from ..domain.model import (Call, CallRequest, Entry, EntryKind, Principal, Role, Status,
-                            Visibility, Warning, contact_url, visible_result)
+                            Visibility, Warning, contact_url, links_base, visible_result)
 from ..domain.settings import Settings, decide_intake
 from .unit_of_work import Conflict, UnitOfWork
 
@@ -150,8 +150,9 @@ def _replayed(uow: UnitOfWork, principal: Principal, call: Call) -> CreateOutcom
 
 
 def get_call_data(uow: UnitOfWork, principal: Principal, call_id: int,
-                  replica: UnitOfWork | None = None) -> CallData:
-    """The call as its customer may see it.
+                  replica: UnitOfWork | None = None, public_url: str = "") -> CallData:
+    """The call as its customer may see it. Contact URLs start at the setting web_base_url,
+    else at ``public_url`` (the service's own address).
 
     The call row always comes from the primary (one key look-up that also
     decides visibility). The entries, the bulk of the answer, come from the
@@ -182,10 +183,24 @@ def get_call_data(uow: UnitOfWork, principal: Principal, call_id: int,
         split = derived[_BY_KIND] = (tuple(e for e in entries if e.kind is EntryKind.HISTORY),
                                      tuple(e for e in entries if e.kind is EntryKind.CONTACT))
     history, contact_entries = split
-    contacts = [ContactView(e, contact_url(settings.web_base_url, e.path)) for e in contact_entries]
+    base = links_base(settings.web_base_url, public_url)
+    contacts = [ContactView(e, contact_url(base, e.path, call.id, e.id)) for e in contact_entries]
     customer = uow.customers.get(call.customer_id)
     return CallData(call, status, customer.number, visible_result(call, status), list(history),
                     contacts, list(attachments), derived)
+
+
+def timeline(data: CallData) -> list[Entry]:
+    """The public history and contact entries of a call, in time order (the portal's view)."""
+    return sorted([*data.history, *(c.entry for c in data.contacts)],
+                  key=lambda e: (e.created_at, e.id or 0))
+
+
+def for_customers(uow: UnitOfWork, principal: Principal) -> list:
+    """The customers a login may file calls for: its own, and its organisation's."""
+    found = [uow.customers.get(cid) for cid in sorted(principal.visible_customer_ids)]
+    own = [c for c in found if c is not None]
+    return sorted(own, key=lambda c: (c.id != principal.customer_id, c.number))
 
 
 #: ``derived`` key: a call's entries as (history, contacts).

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..domain.errors import AlreadyExists, InvalidArgument, TokenInvalid, UnknownReference
-from ..domain.model import Principal, Role
+from ..domain.model import Principal, Role, links_base
 from ..security import hash_password
 from . import admin
 from .auth import require_role, token_hash
@@ -36,13 +36,23 @@ class Issued:
     email: str
 
 
-def _link(uow: UnitOfWork, token: str) -> str:
-    base = uow.settings.get().web_base_url
-    return f"{base.rstrip('/')}/activate?token={token}" if base else f"Token: {token}"
+def _link(uow: UnitOfWork, token: str, public_url: str) -> str:
+    """The web page that uses the token (web/auth.py serves /activate for both purposes)."""
+    base = links_base(uow.settings.get().web_base_url, public_url)
+    return f"{base}/activate?token={token}" if base else f"Token: {token}"
+
+
+def purpose_of(uow: UnitOfWork, token: str, now: datetime | None = None) -> str:
+    """What a usable token is for (INVITE or RESET), so a page can ask for the right fields;
+    unknown, expired and used tokens are refused alike (TokenInvalid)."""
+    record = uow.tokens.get(token_hash(token or ""))
+    if record is None or record.used_at is not None or record.expires_at <= (now or utcnow()):
+        raise TokenInvalid()
+    return record.purpose
 
 
 def invite_login(uow: UnitOfWork, author: Principal | str, customer_number: str, email: str,
-                 now: datetime | None = None) -> Issued:
+                 now: datetime | None = None, public_url: str = "") -> Issued:
     """Invite an address to become a customer login of ``customer_number`` (staff and admins)."""
     if isinstance(author, Principal):
         require_role(author, Role.STAFF, Role.ADMIN)
@@ -59,13 +69,15 @@ def invite_login(uow: UnitOfWork, author: Principal | str, customer_number: str,
     send_to_address(uow, email, f"Invitation to the {customer.name} helpdesk",
                     f"You are invited to the helpdesk for {customer.name}.\n\n"
                     f"Choose a login name and a password with this one-time link (valid until "
-                    f"{issued.expires_at:%Y-%m-%d %H:%M} UTC):\n\n{_link(uow, issued.token)}\n",
+                    f"{issued.expires_at:%Y-%m-%d %H:%M} UTC):\n\n"
+                    f"{_link(uow, issued.token, public_url)}\n",
                     now, "invite")
     uow.commit()
     return issued
 
 
-def request_password_reset(uow: UnitOfWork, identifier: str, now: datetime | None = None) -> Issued | None:
+def request_password_reset(uow: UnitOfWork, identifier: str, now: datetime | None = None,
+                           public_url: str = "") -> Issued | None:
     """Mail a reset token to the login named (by name or address), if it exists and has an address.
 
     The caller answers the same either way; the return value is for the admin CLI only.
@@ -82,7 +94,8 @@ def request_password_reset(uow: UnitOfWork, identifier: str, now: datetime | Non
     send_to_address(uow, record.email, "Password reset for the helpdesk",
                     f"A new password was requested for the login {record.principal.login_name}.\n\n"
                     f"Set it with this one-time link (valid until {issued.expires_at:%Y-%m-%d %H:%M} "
-                    f"UTC):\n\n{_link(uow, issued.token)}\n\nIf you did not ask for it, ignore this mail.\n",
+                    f"UTC):\n\n{_link(uow, issued.token, public_url)}\n\n"
+                    "If you did not ask for it, ignore this mail.\n",
                     now, "reset")
     uow.commit()
     return issued

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import Callable
 
 from spyne import Application
 from spyne.server.wsgi import WsgiApplication
@@ -48,6 +49,12 @@ class Runtime:
     call_contents: CallContentCache | None = None
     #: Connections kept between requests (store/session.py).
     idle: IdleConnections | None = None
+    #: The service's own public URL: where links start when web_base_url is empty.
+    public_url: str = ""
+    #: What to release when the worker stops (the engines, their pools).
+    close: Callable[[], None] | None = None
+    #: Upkeep after each response (a SQLite file's checkpoint), or None.
+    after_response: Callable[[], None] | None = None
 
     def unit_of_work(self) -> UnitOfWork:
         return SqlUnitOfWork(self.session_factory, self.files, self.reference_cache, self.call_contents,
@@ -67,6 +74,8 @@ class RequestScope:
     replica: UnitOfWork | None = None
     #: The session token the request came with, if it used one.
     token: str | None = None
+    #: Runtime.public_url.
+    public_url: str = ""
 
 
 #: Operations that carry their own credentials in the body.
@@ -92,7 +101,8 @@ class GatewayApplication(Application):
         scope = failure = None
         try:
             with ExitStack() as stack:
-                scope = RequestScope(stack.enter_context(self.runtime.unit_of_work()))
+                scope = RequestScope(stack.enter_context(self.runtime.unit_of_work()),
+                                     public_url=self.runtime.public_url)
                 if ctx.descriptor.name in self.reads_named_call:
                     scope.uow.expect_call(ctx.in_object.CallId)
                 if ctx.descriptor.name not in PUBLIC_OPERATIONS:
@@ -158,9 +168,8 @@ def contract_documents() -> dict[str, bytes]:
     return {path: _endpoint(app).wsdl for path, app in applications(None).items()}
 
 
-def create_app(config: Config, fast: bool = True) -> Gateway:
-    """The gateway; ``fast=False`` serves every operation through Spyne alone (for tests
-    that compare the two, and to measure the difference)."""
+def make_runtime(config: Config) -> Runtime:
+    """What a worker's requests share, SOAP and web alike: engines, pools, caches."""
     pool = dict(pool_size=config.db_pool_size, max_overflow=config.db_max_overflow,
                 pool_recycle=config.db_pool_recycle, busy_timeout_ms=config.sqlite_busy_timeout_ms,
                 checkpoint_every=config.sqlite_checkpoint_every)
@@ -173,7 +182,8 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
                       FileStore(config.attachment_root),
                       ReferenceCache(),
                       CallContentCache(config.call_cache_mb << 20) if config.call_cache_mb else None,
-                      idle_connections(engines[0], recycle=config.db_pool_recycle))
+                      idle_connections(engines[0], recycle=config.db_pool_recycle),
+                      public_url=config.own_url)
 
     def close() -> None:
         if runtime.idle is not None:
@@ -182,7 +192,19 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
             stop_checkpoints(engine)
             engine.dispose()
 
+    runtime.close = close
+    runtime.after_response = after_responses(engines[0])
+    return runtime
+
+
+def create_app(config: Config, fast: bool = True, runtime: Runtime | None = None) -> Gateway:
+    """The gateway; ``fast=False`` serves every operation through Spyne alone (for tests
+    that compare the two, and to measure the difference). Given a ``runtime``, the gateway
+    shares it (and the caller closes it); otherwise it makes its own and closes it."""
+    owned = runtime is None
+    runtime = runtime or make_runtime(config)
     return Gateway({path: _endpoint(app, FAST_OPERATIONS.get(path, ()) if fast else ())
                     for path, app in applications(runtime).items()},
-                   max_request_bytes=config.max_request_bytes, on_close=close, files=runtime.files,
-                   after_response=after_responses(engines[0]))
+                   max_request_bytes=config.max_request_bytes,
+                   on_close=runtime.close if owned else None, files=runtime.files,
+                   after_response=runtime.after_response)

@@ -60,7 +60,7 @@ class HelpdeskService(ServiceBase):
     def RequestPasswordReset(ctx, LoginName):
         """Mail a one-time reset link to the login (its name or e-mail address). Answers the
         same whether or not such a login exists. No credentials."""
-        tokens.request_password_reset(ctx.udc.uow, LoginName)
+        tokens.request_password_reset(ctx.udc.uow, LoginName, public_url=ctx.udc.public_url)
 
     @rpc(t.req(t.NewCall), _returns=t.req(t.CreateCallResult), _throws=[*f.COMMON, f.MissingField])
     def CreateCall(ctx, Call):
@@ -72,7 +72,8 @@ class HelpdeskService(ServiceBase):
     def GetCallData(ctx, CallId):
         """A call's status, public history entries, contact entries and (where visible) result."""
         scope = ctx.udc
-        return t.call_data(calls.get_call_data(scope.uow, scope.principal, CallId, scope.replica))
+        return t.call_data(calls.get_call_data(scope.uow, scope.principal, CallId, scope.replica,
+                                                       scope.public_url))
 
     @rpc(t.req(Integer64), t.req(Boolean), t.opt(Unicode, max_len=4000),
          _returns=t.req(t.SolutionAcceptanceResult),

@@ -94,7 +94,8 @@ class StaffService(ServiceBase):
     def InviteLogin(ctx, CustomerId, Email):
         """Invite an e-mail address to become a customer login: a one-time link is mailed to it.
         Returns when the invitation expires."""
-        return tokens.invite_login(ctx.udc.uow, ctx.udc.principal, CustomerId, Email).expires_at
+        return tokens.invite_login(ctx.udc.uow, ctx.udc.principal, CustomerId, Email,
+                                   public_url=ctx.udc.public_url).expires_at
 
     @rpc(t.opt(Unicode, max_len=64), t.opt(Unicode, max_len=200), t.req(Boolean), _throws=CALL_FAULTS)
     def SetPortalActive(ctx, CustomerId, Organisation, Active):

@@ -102,11 +102,17 @@ def test_contact_urls_follow_the_web_base_url(server):
     call_id = new_call(client).CallId
     server.cli("call", "add-contact", str(call_id), "Visited site", "--type", "Visit",
                "--path", "contacts/77")
+    server.cli("call", "add-contact", str(call_id), "Phoned", "--type", "Phone")
     server.cli("settings", "set", "web_base_url", "")
-    assert client.service.GetCallData(CallId=call_id).ContactEntries.ContactEntry[0].Url is None
+    # Without the setting, URLs start at the service's own address; an entry without a path
+    # opens the portal's call view at the entry.
+    visited, phoned = client.service.GetCallData(CallId=call_id).ContactEntries.ContactEntry
+    assert visited.Url == f"{server.url}/contacts/77"
+    assert phoned.Url.startswith(f"{server.url}/calls/{call_id}#entry-")
     server.cli("settings", "set", "web_base_url", "https://esweb.installer.example/")
     try:
         entry = client.service.GetCallData(CallId=call_id).ContactEntries.ContactEntry[0]
+        assert entry.Text == "Visited site"
         assert entry.Url == "https://esweb.installer.example/contacts/77"
         assert entry.ContactType == "Visit"
     finally:

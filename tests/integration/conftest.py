@@ -33,3 +33,7 @@ def seeded(uow_factory):
         admin.add_login(uow, "acme-sl", "ACME", "acme-password", can_set_service_level=True)
         return {name: uow.logins.by_name(name).principal
                 for name in ("acme-tts", "globex-tts", "acme-sl")}
+
+
+# The portal's Flask app on the real store (tests/integration/webapp.py).
+from tests.integration.webapp import portal  # noqa: E402,F401

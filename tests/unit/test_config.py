@@ -79,3 +79,15 @@ def test_none_overrides_are_ignored():
 def test_unknown_override_is_an_error():
     with pytest.raises(TypeError):
         Config.from_env({}, no_such_option=1)
+
+
+def test_the_public_url_defaults_to_the_bind_address_and_the_web_settings_are_checked():
+    assert Config.from_env({}).own_url == "http://127.0.0.1:8080"
+    config = Config.from_env({"HELPDESK_PUBLIC_URL": "https://help.example/portal/",
+                              "HELPDESK_WEB_SECURE_COOKIES": "TRUE",
+                              "HELPDESK_WEB_SECRET_KEY": "k" * 40})
+    assert config.own_url == "https://help.example/portal"
+    assert config.web_secure_cookies == "true" and "k" * 40 not in repr(config)
+    for env in ({"HELPDESK_PUBLIC_URL": "help.example"}, {"HELPDESK_WEB_SECURE_COOKIES": "maybe"}):
+        with pytest.raises(ValueError):
+            Config.from_env(env)
