@@ -125,4 +125,7 @@ In another shell, set these and paste the README's example (create, propose, acc
 export HELPDESK_URL={url} HELPDESK_LOGIN={i.name} HELPDESK_PASSWORD={i.password} HELPDESK_STAFF_LOGIN={s.name} HELPDESK_STAFF_PASSWORD={s.password}
 
 Or check the whole round trip with: helpdesk-soap-client smoke
+
+In a browser, {url}/ is the web front end: log in as {i.name} to see and answer the
+customer's calls, or as {s.name} for the helpdesk's desk.
 """
