@@ -107,7 +107,13 @@ def serve(config: Config, bind: str | None, workers: int | None) -> None:
     _engine(config).dispose()
     click.echo(f"helpdesk-soap: serving http://{config.bind}/helpdesk (WSDL at ?wsdl) "
                f"with {config.workers} workers", err=True)
-    GatewayServer(config).run()
+    from .cli_push import start_worker_process, stop_worker_process
+
+    worker = start_worker_process(config)  # the push delivery worker (HELPDESK_PUSH_WORKER)
+    try:
+        GatewayServer(config).run()
+    finally:
+        stop_worker_process(worker)
 
 
 @main.group()
@@ -464,3 +470,10 @@ def _register_mail_commands() -> None:
 
 
 _register_mail_commands()
+
+
+def _register_push_commands() -> None:
+    from . import cli_push as _cli_push  # noqa: F401  (adds `push run|status|parked|redeliver`)
+
+
+_register_push_commands()

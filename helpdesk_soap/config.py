@@ -12,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
+from .push.settings import PushSettings
+
 ENV_PREFIX = "HELPDESK_"
 
 
@@ -74,6 +76,8 @@ class Config:
     #: Directory of attachment contents. Default: beside a SQLite file (``<name>-attachments``),
     #: else in the per-user data directory. Servers sharing a database must share it.
     attachment_dir: str | None = None
+    #: Pushing changes to customers' systems (HELPDESK_PUSH_*, push/settings.py).
+    push: PushSettings = field(default_factory=PushSettings)
 
     @property
     def attachment_root(self) -> Path:
@@ -117,5 +121,6 @@ class Config:
             raise ValueError("HELPDESK_SQLITE_CHECKPOINT_EVERY must be at least 1")
         if values.get("call_cache_mb", 0) < 0:
             raise ValueError("HELPDESK_CALL_CACHE_MB must not be negative")
+        values["push"] = PushSettings.from_env(env)
         config = cls(**values)
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -41,6 +41,8 @@ class UnitOfWork(Protocol):
     tokens: Any
     attachments: Any
     time_records: Any
+    #: Push listeners, events and deliveries (store/push_repository.py).
+    push: Any
     #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.
     files: Any
 

@@ -26,6 +26,7 @@ from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
 from .fastpath import FastPath
 from .faults import HelpdeskSoap11, to_fault
+from .listener_service import ListenerService
 from .service import HelpdeskService
 from .staff_service import StaffService
 from .types import TNS
@@ -47,6 +48,8 @@ class Runtime:
     call_contents: CallContentCache | None = None
     #: Connections kept between requests (store/session.py).
     idle: IdleConnections | None = None
+    #: Networks push callbacks may point into despite being private (push/urls.py).
+    push_allow_networks: tuple = ()
 
     def unit_of_work(self) -> UnitOfWork:
         return SqlUnitOfWork(self.session_factory, self.files, self.reference_cache, self.call_contents,
@@ -125,12 +128,13 @@ STAFF_SIDE = (Role.STAFF, Role.ADMIN)
 def applications(runtime: Runtime | None) -> dict[str, GatewayApplication]:
     """The Spyne application behind each path."""
     def make(service, name, roles, portal, reads_named_call=frozenset()):
-        return GatewayApplication([service], runtime, roles, portal, reads_named_call, tns=TNS,
+        services = service if isinstance(service, list) else [service]
+        return GatewayApplication(services, runtime, roles, portal, reads_named_call, tns=TNS,
                                   name=name,
                                   in_protocol=HelpdeskSoap11(validator="lxml", huge_tree=True),
                                   out_protocol=HelpdeskSoap11())
 
-    return {"/helpdesk": make(HelpdeskService, "Helpdesk", CUSTOMER_SIDE, True,
+    return {"/helpdesk": make([HelpdeskService, ListenerService], "Helpdesk", CUSTOMER_SIDE, True,
                               frozenset({"GetCallData"})),
             "/staff": make(StaffService, "Staff", STAFF_SIDE, False)}
 
@@ -169,7 +173,8 @@ def create_app(config: Config, fast: bool = True) -> Gateway:
                       FileStore(config.attachment_root),
                       ReferenceCache(),
                       CallContentCache(config.call_cache_mb << 20) if config.call_cache_mb else None,
-                      idle_connections(engines[0], recycle=config.db_pool_recycle))
+                      idle_connections(engines[0], recycle=config.db_pool_recycle),
+                      config.push.allow_networks)
 
     def close() -> None:
         if runtime.idle is not None:

@@ -346,3 +346,4 @@ class LoginTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+from . import push_models as _push_models  # noqa: E402,F401  (registers the push tables)

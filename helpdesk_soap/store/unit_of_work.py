@@ -15,6 +15,7 @@ from .cache import (CachedCustomers, CachedLogins, CachedSettings, CachedStatuse
 from .files import FileStore
 from .session import IdleConnections, StoreSession
 from .mail_repository import MailRepository, TokenRepository
+from .push_repository import PushRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
                          SettingsRepository, StatusRepository, TimeRecordRepository,
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.tokens = TokenRepository(session)
         self.attachments = AttachmentRepository(session)
         self.time_records = TimeRecordRepository(session)
+        self.push = PushRepository(session)
         self._reference_changed = False
         if self._cache is not None:
             version = lambda: reference_version(session)  # noqa: E731
