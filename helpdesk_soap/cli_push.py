@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import subprocess
+import sys
 
 import click
 
@@ -16,14 +17,15 @@ def push() -> None:
 
 
 @push.command("run")
+@click.option("--parent-pid", type=int, hidden=True, help="Stop when this process is gone (serve).")
 @pass_config
-def push_run(config) -> None:
+def push_run(config, parent_pid: int | None) -> None:
     """Deliver push events until stopped (serve starts one of these itself)."""
     from .cli import _engine
     from .push.worker import run_worker
 
     _engine(config).dispose()  # migrated
-    run_worker(config)
+    run_worker(config, parent_pid)
 
 
 @push.command("status")
@@ -67,22 +69,25 @@ def push_redeliver(config, listener_id: int | None) -> None:
 
 
 def start_worker_process(config):
-    """The delivery worker as a child of ``serve`` (None if HELPDESK_PUSH_WORKER is off)."""
+    """The delivery worker as a child of ``serve`` (None if HELPDESK_PUSH_WORKER is off).
+
+    A process of its own (not a fork of gunicorn's master): it watches its parent and
+    stops when serve is gone, and serve stops it on the way out.
+    """
     if not config.push.worker:
         return None
-    from .push.worker import run_worker
-
-    process = multiprocessing.get_context("spawn").Process(
-        target=run_worker, args=(config, os.getpid()), name="helpdesk-soap-push", daemon=False)
-    process.start()
-    return process
+    env = dict(os.environ, HELPDESK_DATABASE_URL=config.database_url,
+               HELPDESK_LOG_LEVEL=config.log_level)
+    return subprocess.Popen([sys.executable, "-m", "helpdesk_soap", "push", "run",
+                             "--parent-pid", str(os.getpid())], env=env)
 
 
 def stop_worker_process(process) -> None:
-    if process is None:
+    if process is None or process.poll() is not None:
         return
     process.terminate()
-    process.join(20)
-    if process.is_alive():
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
         process.kill()
-        process.join()
+        process.wait()

@@ -41,8 +41,17 @@ class Worker:
         except Exception as exc:  # a bug in building the body: retried, and logged
             log.exception("push: delivery %s could not be sent", item.delivery_id)
             outcome = sender.Outcome(False, True, f"{type(exc).__name__}")
-        with self.unit_of_work() as uow:
-            delivery.record(uow, item, outcome, self.settings)
+        for attempt in range(1, 6):  # the store may be busy (SQLite's lock): try again
+            try:
+                with self.unit_of_work() as uow:
+                    delivery.record(uow, item, outcome, self.settings)
+                return
+            except Exception as exc:
+                if attempt == 5:
+                    raise  # the lease lapses and the delivery goes out again
+                log.warning("push: recording delivery %s failed (%s); trying again",
+                            item.delivery_id, type(exc).__name__)
+                self.stop.wait(0.2 * attempt)
 
     def run(self, parent_pid: int | None = None) -> None:
         log.info("push: delivery worker %s started", os.getpid())
@@ -59,8 +68,9 @@ class Worker:
                     try:
                         with self.unit_of_work() as uow:
                             items = delivery.claim(uow, self.settings, free, self.skip_locked)
-                    except Exception:
-                        log.exception("push: claiming deliveries failed; trying again")
+                    except Exception as exc:  # the store is busy or away: a line, not a trace
+                        log.warning("push: claiming deliveries failed (%s: %s); trying again",
+                                    type(exc).__name__, str(exc).splitlines()[0][:200])
                         self.stop.wait(self.settings.poll_interval)
                         continue
                 for item in items:

@@ -1,0 +1,246 @@
+"""Push (issue 27) end to end: serve with its delivery worker, real receivers on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from zeep.exceptions import Fault
+
+from helpdesk_soap.push import signing
+from tests.conftest import BACKENDS, make_database
+from tests.e2e.conftest import PASSWORDS, start_server, stop_server
+
+FAST_RETRIES = {"HELPDESK_PUSH_ALLOW_NETWORKS": "127.0.0.0/8", "HELPDESK_PUSH_RETRY_FIRST": "0.2",
+                "HELPDESK_PUSH_RETRY_FACTOR": "2", "HELPDESK_PUSH_RETRY_CAP": "1",
+                "HELPDESK_PUSH_MAX_ATTEMPTS": "4", "HELPDESK_PUSH_TIMEOUT": "2",
+                "HELPDESK_PUSH_POLL_INTERVAL": "0.1"}
+LIVENESS = 90  # seconds: generous, never a measure of speed
+
+
+class Receiver:
+    """A JSON webhook receiver: records every request, answers as ``answer`` says."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.secret = ""
+        self.answer = lambda n: 200  # n: the number of this request, from 1
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with receiver.lock:
+                    n = len(receiver.requests) + 1
+                    status = receiver.answer(n)
+                    receiver.requests.append({
+                        "event": json.loads(body), "status": status,
+                        "signed": signing.verify(receiver.secret, body,
+                                                 self.headers.get(signing.HEADER))})
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/hook"
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+
+    def accepted(self, call_id=None) -> list[dict]:
+        with self.lock:
+            return [r["event"] for r in self.requests if r["status"] == 200
+                    and (call_id is None or r["event"]["CallId"] == call_id)]
+
+    def wait_for(self, predicate, what: str):
+        deadline = time.monotonic() + LIVENESS
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.1)
+        pytest.fail(f"the receiver never got {what}; it got {self.requests}")
+
+    def close(self):
+        self.http.shutdown()
+        self.http.server_close()
+
+
+def _seed(srv):
+    srv.cli("customer", "add", "ACME", "--name", "Acme Airline")
+    srv.cli("customer", "add", "GLOBEX", "--name", "Globex")
+    for login, customer in (("acme-tts", "ACME"), ("acme-sl", "ACME"), ("globex-tts", "GLOBEX")):
+        srv.cli("login", "add", login, "--customer", customer, "--password-stdin",
+                stdin=PASSWORDS[login] + "\n")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def push_server(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("push")
+    database_url, drop_database = make_database(request.param, request, tmp)
+    proc, srv = start_server(tmp, database_url, workers=1, extra_env=FAST_RETRIES)
+    try:
+        _seed(srv)
+        yield srv
+    finally:
+        stop_server(proc)
+        drop_database()
+        log = srv.log.read_text()
+        assert "Traceback" not in log, log
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def _listen(srv, receiver, login="acme-tts", **kwargs):
+    client = srv.client(login)
+    registered = client.service.RegisterListener(CallbackUrl=receiver.url, **kwargs)
+    receiver.secret = registered.Secret
+    return client, registered.Listener.ListenerId
+
+
+def _new_call(client, subject="Printer on fire") -> int:
+    return client.service.CreateCall(Call={"CustomerId": "ACME", "Subject": subject,
+                                           "Priority": "High", "Category": "Question",
+                                           "Description": "It smokes."}).CallId
+
+
+def _remove(client, listener_id):
+    client.service.RemoveListener(ListenerId=listener_id)
+
+
+def test_each_event_type_arrives_once_signed_and_in_order(push_server, receiver):
+    client, listener = _listen(push_server, receiver)
+    try:
+        call_id = _new_call(push_server.client("acme-sl"))
+        for args in (("add-history", str(call_id), "We are on it."),
+                     ("set-status", str(call_id), "IN_PROGRESS"),
+                     ("propose-solution", str(call_id), "Swap the toner."),
+                     ("set-result", str(call_id), "Toner swapped."),
+                     ("set-status", str(call_id), "CLOSED")):
+            push_server.cli("call", *args)
+        wanted = {"CallCreated", "PublicEntryAdded", "StatusChanged", "SolutionProposed",
+                  "ResultVisible", "CallClosed"}
+        receiver.wait_for(lambda: wanted <= {e["EventType"] for e in receiver.accepted(call_id)},
+                          "every event type")
+        receiver.wait_for(lambda: len(receiver.accepted(call_id)) >= 8, "eight events")
+        events = receiver.accepted(call_id)
+        assert all(r["signed"] for r in receiver.requests)
+        assert len({e["EventId"] for e in events}) == len(events)  # each once
+        assert [e["EventType"] for e in events].count("CallClosed") == 1
+        marks = [e["Watermark"] for e in events]
+        assert marks == sorted(marks)
+        closed = next(e for e in events if e["EventType"] == "CallClosed")
+        assert closed["Call"]["Status"]["Code"] == "CLOSED"
+        assert closed["Call"]["Result"] == "Toner swapped."
+        assert all("internal" not in json.dumps(e).lower() for e in events)
+        # what the poller sees: the same watermark sequence
+        assert client.service.GetChangedCalls(Since=0).Watermark >= marks[-1]
+    finally:
+        _remove(client, listener)
+
+
+def test_the_authors_own_change_is_not_echoed(push_server, receiver):
+    client, listener = _listen(push_server, receiver)
+    try:
+        call_id = _new_call(client, "Filed by the listener's own login")
+        client.service.AddCallNote(CallId=call_id, Text="my own note")
+        push_server.cli("call", "add-history", str(call_id), "Staff answer.")
+        receiver.wait_for(lambda: any(e["EventType"] == "PublicEntryAdded"
+                                      for e in receiver.accepted(call_id)), "the staff answer")
+        events = receiver.accepted(call_id)
+        # neither the creation nor the note came back to the login that made them
+        assert [e["EventType"] for e in events] == ["PublicEntryAdded"]
+        assert events[0]["Call"]["NewEntries"][0]["Text"] == "Staff answer."
+    finally:
+        _remove(client, listener)
+
+
+def test_a_receiver_failing_three_times_gets_every_event_once_in_order(push_server, receiver):
+    receiver.answer = lambda n: 503 if n <= 3 else 200
+    client, listener = _listen(push_server, receiver)
+    try:
+        call_id = _new_call(push_server.client("acme-sl"))
+        for i in range(3):
+            push_server.cli("call", "add-history", str(call_id), f"step {i}")
+        receiver.wait_for(lambda: len(receiver.accepted(call_id)) >= 4, "four events")
+        events = receiver.accepted(call_id)
+        assert len(events) == 4 == len({e["EventId"] for e in events})
+        assert [e["EventType"] for e in events] == ["CallCreated"] + ["PublicEntryAdded"] * 3
+        assert [e["Call"]["NewEntries"][-1]["Text"] for e in events[1:]] == ["step 0", "step 1", "step 2"]
+        assert [r["status"] for r in receiver.requests[:3]] == [503, 503, 503]
+    finally:
+        _remove(client, listener)
+
+
+def test_order_per_call_under_four_concurrent_writers(push_server, receiver):
+    client, listener = _listen(push_server, receiver, Events={"EventType": ["PublicEntryAdded"]})
+    try:
+        writer = push_server.client("acme-sl")
+        calls = [_new_call(writer, f"concurrent {i}") for i in range(2)]
+
+        def write(n):
+            c = push_server.client("acme-sl")
+            for i in range(5):
+                c.service.AddCallNote(CallId=calls[(n + i) % 2], Text=f"w{n}-{i}")
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(write, range(4)))
+        receiver.wait_for(lambda: len(receiver.accepted()) >= 20, "twenty notes")
+        for call_id in calls:
+            marks = [e["Watermark"] for e in receiver.accepted(call_id)]
+            assert marks == sorted(marks) and len(set(marks)) == len(marks) == 10
+    finally:
+        _remove(client, listener)
+
+
+def test_a_receiver_down_throughout_is_parked_then_redelivered_by_the_cli(push_server, receiver):
+    receiver.answer = lambda n: 500
+    client, listener = _listen(push_server, receiver)
+    try:
+        call_id = _new_call(push_server.client("acme-sl"))
+        deadline = time.monotonic() + LIVENESS
+        while client.service.ListListeners()[0].Parked < 1:
+            assert time.monotonic() < deadline, push_server.cli("push", "status")
+            time.sleep(0.2)
+        assert "FAILING" in push_server.cli("push", "status")
+        assert len(receiver.requests) == 4  # MAX_ATTEMPTS, then parked
+        receiver.answer = lambda n: 200
+        assert "1 deliveries" in push_server.cli("push", "redeliver", "--listener", str(listener))
+        receiver.wait_for(lambda: len(receiver.accepted(call_id)) == 1, "the redelivery")
+        assert receiver.accepted(call_id)[0]["EventType"] == "CallCreated"
+    finally:
+        _remove(client, listener)
+
+
+@pytest.mark.parametrize("url", ["http://10.1.2.3/hook", "http://169.254.169.254/latest",
+                                 "http://[::1]:8080/", "ftp://127.0.0.1/x", "http://user:pw@127.0.0.1/"])
+def test_a_callback_on_a_refused_network_is_refused(push_server, url):
+    with pytest.raises(Fault) as failure:
+        push_server.client("acme-tts").service.RegisterListener(CallbackUrl=url)
+    assert failure.value.code.endswith("InvalidArgument")
+
+
+def test_listeners_are_scoped_to_their_login(push_server, receiver):
+    client, listener = _listen(push_server, receiver)
+    try:
+        other = push_server.client("globex-tts")
+        assert not other.service.ListListeners()
+        with pytest.raises(Fault) as failure:
+            other.service.RemoveListener(ListenerId=listener)
+        assert failure.value.code.endswith("UnknownReference")
+    finally:
+        _remove(client, listener)
