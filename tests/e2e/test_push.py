@@ -31,6 +31,7 @@ class Receiver:
 
     def __init__(self):
         self.requests: list[dict] = []
+        self.count = 0
         self.secret = ""
         self.answer = lambda n: 200  # n: the number of this request, from 1
         self.lock = threading.Lock()
@@ -40,8 +41,10 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver.lock:
-                    n = len(receiver.requests) + 1
-                    status = receiver.answer(n)
+                    receiver.count += 1
+                    n = receiver.count
+                status = receiver.answer(n)  # outside the lock: an answer may take its time
+                with receiver.lock:
                     receiver.requests.append({
                         "event": json.loads(body), "status": status,
                         "signed": signing.verify(receiver.secret, body,
@@ -243,4 +246,72 @@ def test_listeners_are_scoped_to_their_login(push_server, receiver):
             other.service.RemoveListener(ListenerId=listener)
         assert failure.value.code.endswith("UnknownReference")
     finally:
+        _remove(client, listener)
+
+
+def test_a_signature_that_does_not_verify_is_detected(push_server, receiver):
+    from helpdesk_soap.client.receiver import BadSignature, parse_push
+
+    client, listener = _listen(push_server, receiver)
+    try:
+        receiver.secret = "not-the-secret"
+        call_id = _new_call(push_server.client("acme-sl"))
+        receiver.wait_for(lambda: receiver.requests, "a delivery")
+        assert receiver.requests[0]["signed"] is False
+        body = json.dumps(receiver.requests[0]["event"]).encode()
+        with pytest.raises(BadSignature):
+            parse_push(body, signing.sign("not-the-secret", body) + "0", "not-the-secret")
+        assert parse_push(body, signing.sign("k", body), "k")["CallId"] == call_id
+    finally:
+        _remove(client, listener)
+
+
+@pytest.fixture(scope="module")
+def bare_server(tmp_path_factory):
+    """serve without its worker: the test runs and kills `push run` processes itself."""
+    tmp = tmp_path_factory.mktemp("push-bare")
+    database_url, drop_database = make_database("sqlite", None, tmp)
+    proc, srv = start_server(tmp, database_url, workers=1,
+                             extra_env={**FAST_RETRIES, "HELPDESK_PUSH_WORKER": "0"})
+    try:
+        _seed(srv)
+        yield srv
+    finally:
+        stop_server(proc)
+        drop_database()
+
+
+def _worker(srv):
+    env = dict(os.environ, HELPDESK_DATABASE_URL=srv.database_url, **FAST_RETRIES)
+    return subprocess.Popen([sys.executable, "-m", "helpdesk_soap", "push", "run"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_worker_killed_mid_delivery_loses_nothing(bare_server, receiver):
+    release = threading.Event()
+    first = threading.Event()
+
+    def answer(n):
+        if n == 1:
+            first.set()
+            release.wait(LIVENESS)  # hold the first delivery until its worker is dead
+        return 200
+
+    receiver.answer = answer
+    client, listener = _listen(bare_server, receiver)
+    call_id = _new_call(bare_server.client("acme-sl"))
+    worker = _worker(bare_server)
+    try:
+        assert first.wait(LIVENESS)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        release.set()
+        worker = _worker(bare_server)  # the lease lapses, and the delivery goes out again
+        receiver.wait_for(lambda: len(receiver.requests) >= 2, "the delivery again")
+        events = [r["event"] for r in receiver.requests]
+        assert events[0]["EventId"] == events[1]["EventId"]  # at least once, same id
+        assert events[1]["CallId"] == call_id
+    finally:
+        worker.kill()
+        worker.wait()
         _remove(client, listener)
