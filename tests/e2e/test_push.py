@@ -315,3 +315,64 @@ def test_a_worker_killed_mid_delivery_loses_nothing(bare_server, receiver):
         worker.kill()
         worker.wait()
         _remove(client, listener)
+
+
+class SoapReceiver:
+    """A listener built from the listener WSDL's definition with Spyne (schema-validating)."""
+
+    def __init__(self):
+        import io
+        from socketserver import ThreadingMixIn
+        from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+        from spyne.server.wsgi import WsgiApplication
+
+        from helpdesk_soap.soap.listener_wsdl import listener_application
+
+        self.events, self.signed, self.secret = [], [], ""
+        spyne_app = WsgiApplication(listener_application(lambda ctx, event: self.events.append(event)))
+
+        def app(environ, start_response):
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            self.signed.append(signing.verify(self.secret, body, environ.get("HTTP_X_HELPDESK_SIGNATURE")))
+            environ["wsgi.input"] = io.BytesIO(body)
+            return spyne_app(environ, start_response)
+
+        class Server(ThreadingMixIn, WSGIServer):
+            daemon_threads = True
+
+        class Quiet(WSGIRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        self.http = make_server("127.0.0.1", 0, app, server_class=Server, handler_class=Quiet)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/listener"
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.http.shutdown()
+        self.http.server_close()
+
+
+def test_a_soap_listener_generated_from_the_listener_wsdl_receives_events(push_server):
+    receiver = SoapReceiver()
+    client = push_server.client("acme-tts")
+    try:
+        registered = client.service.RegisterListener(CallbackUrl=receiver.url, Format="SOAP")
+        receiver.secret = registered.Secret
+        call_id = _new_call(push_server.client("acme-sl"))
+        push_server.cli("call", "set-status", str(call_id), "CANCELLED")
+        deadline = time.monotonic() + LIVENESS
+        while len(receiver.events) < 3:
+            assert time.monotonic() < deadline, receiver.events
+            time.sleep(0.1)
+        assert [str(e.EventType) for e in receiver.events] == ["CallCreated", "StatusChanged",
+                                                            "CallClosed"]
+        assert all(receiver.signed)
+        closed = receiver.events[-1]
+        assert closed.CallId == call_id and closed.Call.Status.Code == "CANCELLED"
+        assert closed.Call.Status.IsFinal is True
+        assert client.service.ListListeners()[0].Delivered == 3
+    finally:
+        receiver.close()
+        _remove(client, registered.Listener.ListenerId)
