@@ -376,3 +376,57 @@ def test_a_soap_listener_generated_from_the_listener_wsdl_receives_events(push_s
     finally:
         receiver.close()
         _remove(client, registered.Listener.ListenerId)
+
+
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples" / "push"
+
+
+def test_the_python_receiver_example(push_server):
+    from tests.e2e.conftest import free_port
+
+    env = dict(os.environ, HELPDESK_URL=push_server.url, HELPDESK_LOGIN="acme-tts",
+               HELPDESK_PASSWORD=PASSWORDS["acme-tts"], PUSH_PORT=str(free_port()), PUSH_EXPECT="2")
+    proc = subprocess.Popen([sys.executable, str(EXAMPLES / "receiver.py")], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().startswith("listening ")
+        call_id = _new_call(push_server.client("acme-sl"))
+        push_server.cli("call", "set-status", str(call_id), "IN_PROGRESS")
+        out, err = proc.communicate(timeout=LIVENESS)
+        assert proc.returncode == 0, err
+        assert out.splitlines()[0].startswith(f"CallCreated {call_id} ")
+        assert [line.split()[0] for line in out.splitlines()] == ["CallCreated", "StatusChanged"]
+        assert out.splitlines()[1].endswith("IN_PROGRESS")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_the_php_receiver_example(push_server, tmp_path):
+    from tests.e2e.conftest import free_port
+
+    port = free_port()
+    client = push_server.client("acme-tts")
+    registered = client.service.RegisterListener(CallbackUrl=f"http://127.0.0.1:{port}/")
+    log = tmp_path / "events.log"
+    env = dict(os.environ, PUSH_SECRET=registered.Secret, PUSH_LOG=str(log))
+    php = subprocess.Popen(["php", "-S", f"127.0.0.1:{port}", str(EXAMPLES / "receiver.php")],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        call_id = _new_call(push_server.client("acme-sl"))
+        deadline = time.monotonic() + LIVENESS
+        while not (log.exists() and log.read_text()):
+            assert time.monotonic() < deadline, client.service.ListListeners()
+            time.sleep(0.2)
+        kind, logged_call, _, status = log.read_text().split()
+        assert (kind, int(logged_call), status) == ("CallCreated", call_id, "NEW")
+        # a forged delivery is refused with 401
+        import requests
+        forged = requests.post(f"http://127.0.0.1:{port}/", data=b'{"EventType":"CallClosed"}',
+                               headers={"X-Helpdesk-Signature": "sha256=00"}, timeout=10)
+        assert forged.status_code == 401
+    finally:
+        php.kill()
+        php.wait()
+        client.service.RemoveListener(ListenerId=registered.Listener.ListenerId)
