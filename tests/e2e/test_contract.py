@@ -15,7 +15,8 @@ NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoa
 OPERATIONS = {
     "helpdesk": ["ActivateLogin", "AddAttachment", "AddCallNote", "ChangePassword", "CreateCall",
                  "GetAttachment", "GetCallData", "GetChangedCalls", "GetRequestTypes", "GetStatuses",
-                 "ListCalls", "Login", "Logout", "RequestPasswordReset", "SetSolutionAcceptance"],
+                 "ListCalls", "ListListeners", "Login", "Logout", "RedeliverParked", "RegisterListener",
+                 "RemoveListener", "RequestPasswordReset", "SetSolutionAcceptance", "UpdateListener"],
     "staff": ["AddAttachment", "AddEntry", "AssignTechnician", "GetAttachment", "GetCall", "InviteLogin",
               "ListCalls", "Login", "Logout", "ProposeSolution", "RecordTime", "SetPortalActive",
               "SetResult", "SetStatus", "UnassignTechnician"],
