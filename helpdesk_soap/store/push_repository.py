@@ -18,6 +18,7 @@ from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..domain.events import EventDraft, EventType, parse_events
+from .models import CustomerRow, LoginRow
 from .push_models import ListenerRow, PushDeliveryRow, PushEventRow
 from .session import StoreSession
 
@@ -117,10 +118,17 @@ class PushRepository:
               created_by_login_id: int | None, now: datetime) -> int:
         """Store the draft's events and a delivery for each listener that wants them; the
         number of deliveries. Listeners of the login that made the change get none."""
-        audience = or_(ListenerRow.customer_id == customer_id,
-                       ListenerRow.login_id == created_by_login_id) \
-            if created_by_login_id is not None else ListenerRow.customer_id == customer_id
-        query = select(ListenerRow.id, ListenerRow.events).where(ListenerRow.active.is_(True), audience)
+        # Who sees the call (Call.visible_to): its customer's logins, the logins of the
+        # customers of its customer's organisation, and the login that filed it.
+        organisation = (select(CustomerRow.organisation_id).where(CustomerRow.id == customer_id)
+                        .scalar_subquery())
+        audience = [ListenerRow.customer_id == customer_id, ListenerRow.customer_id.in_(
+            select(CustomerRow.id).where(CustomerRow.organisation_id == organisation))]
+        if created_by_login_id is not None:
+            audience.append(ListenerRow.login_id == created_by_login_id)
+        query = (select(ListenerRow.id, ListenerRow.events)
+                 .join(LoginRow, LoginRow.id == ListenerRow.login_id)
+                 .where(ListenerRow.active.is_(True), LoginRow.active.is_(True), or_(*audience)))
         if draft.origin_login_id is not None:
             query = query.where(ListenerRow.login_id != draft.origin_login_id)
         listeners = [(lid, set(events.split(","))) for lid, events in self.session.execute(query)]
