@@ -35,44 +35,38 @@ class Worker:
         self.skip_locked = skip_locked
         self.stop = threading.Event()
 
-    def _deliver(self, item) -> None:
+    def _deliver(self, item):
+        """Send one delivery (in a pool thread); the main loop records the outcome."""
         try:
-            outcome = send_one(item, self.settings)
+            return item, send_one(item, self.settings)
         except Exception as exc:  # a bug in building the body: retried, and logged
             log.exception("push: delivery %s could not be sent", item.delivery_id)
-            outcome = sender.Outcome(False, True, f"{type(exc).__name__}")
-        for attempt in range(1, 6):  # the store may be busy (SQLite's lock): try again
-            try:
-                with self.unit_of_work() as uow:
-                    delivery.record(uow, item, outcome, self.settings)
-                return
-            except Exception as exc:
-                if attempt == 5:
-                    raise  # the lease lapses and the delivery goes out again
-                log.warning("push: recording delivery %s failed (%s); trying again",
-                            item.delivery_id, type(exc).__name__)
-                self.stop.wait(0.2 * attempt)
+            return item, sender.Outcome(False, True, f"{type(exc).__name__}")
 
     def run(self, parent_pid: int | None = None) -> None:
+        """Loop: record what finished and claim what is due in one transaction, send the
+        claims on the pool, wait for one to finish (or the poll interval)."""
         log.info("push: delivery worker %s started", os.getpid())
         pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="push")
         inflight: set = set()
+        finished: list = []
         try:
             while not self.stop.is_set():
                 if parent_pid is not None and os.getppid() != parent_pid:
                     log.info("push: serve is gone; the delivery worker stops")
                     break
-                items = []
                 free = self.settings.concurrency - len(inflight)
-                if free > 0:
-                    try:
-                        with self.unit_of_work() as uow:
-                            items = delivery.claim(uow, self.settings, free, self.skip_locked)
-                    except Exception as exc:  # the store is busy or away: a line, not a trace
-                        log.warning("push: claiming deliveries failed (%s: %s); trying again",
-                                    type(exc).__name__, str(exc).splitlines()[0][:200])
-                        self.stop.wait(self.settings.poll_interval)
-                        continue
+                try:
+                    with self.unit_of_work() as uow:
+                        items = delivery.settle(uow, finished, self.settings, free,
+                                                self.skip_locked)
+                    finished = []
+                except Exception as exc:  # the store is busy or away: a line, not a trace
+                    log.warning("push: the store did not take the worker's transaction "
+                                "(%s: %s); trying again", type(exc).__name__,
+                                str(exc).splitlines()[0][:200] if str(exc) else "")
+                    self.stop.wait(min(self.settings.poll_interval, 0.5))
+                    continue
                 for item in items:
                     inflight.add(pool.submit(self._deliver, item))
                 if inflight:
@@ -80,10 +74,14 @@ class Worker:
                                    return_when=FIRST_COMPLETED)
                     for future in done:
                         inflight.discard(future)
-                        if future.exception() is not None:
-                            log.error("push: recording a delivery failed: %r", future.exception())
-                elif not items:
+                        finished.append(future.result())
+                else:
                     self.stop.wait(self.settings.poll_interval)
+            for future in inflight:  # stopping: record what is in flight (else its lease lapses)
+                finished.append(future.result())
+            if finished:
+                with self.unit_of_work() as uow:
+                    delivery.settle(uow, finished, self.settings, 0, self.skip_locked)
         finally:
             pool.shutdown(wait=True)
 

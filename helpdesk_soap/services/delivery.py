@@ -32,21 +32,36 @@ def backoff(attempt: int, settings, rng: random.Random | None = None) -> float:
 
 def claim(uow: UnitOfWork, settings, limit: int, skip_locked: bool,
           clock: Callable[[], datetime] = utcnow) -> list:
+    return settle(uow, [], settings, limit, skip_locked, clock)
+
+
+def settle(uow: UnitOfWork, results, settings, limit: int, skip_locked: bool,
+           clock: Callable[[], datetime] = utcnow) -> list:
+    """Record the ``(delivery, outcome)`` results of finished attempts and claim up to
+    ``limit`` due deliveries, in one transaction (one write, however many): the claims see
+    the deliveries just recorded, so a call's next event is claimable at once."""
     now = clock()
     uow.begin_write()
-    items = uow.push.claim(now, now + timedelta(seconds=settings.lease), limit, skip_locked)
+    for item, outcome in results:
+        _record(uow, item, outcome, settings, now)
+    items = uow.push.claim(now, now + timedelta(seconds=settings.lease), limit, skip_locked) \
+        if limit > 0 else []
     uow.commit()
     return items
 
 
 def record(uow: UnitOfWork, item, outcome, settings,
            clock: Callable[[], datetime] = utcnow) -> str:
-    """Write down how the attempt went: 'delivered', 'retry' or 'parked'."""
-    now = clock()
+    """Write down how one attempt went: 'delivered', 'retry' or 'parked'."""
     uow.begin_write()
+    verdict = _record(uow, item, outcome, settings, clock())
+    uow.commit()
+    return verdict
+
+
+def _record(uow: UnitOfWork, item, outcome, settings, now: datetime) -> str:
     if outcome.ok:
         uow.push.delivered(item.delivery_id, item.listener_id, now)
-        uow.commit()
         return "delivered"
     retry_at = None
     if outcome.retry and item.attempts < settings.max_attempts:
@@ -56,7 +71,6 @@ def record(uow: UnitOfWork, item, outcome, settings,
         if now + timedelta(seconds=wait) - item.created_at <= timedelta(seconds=settings.max_age):
             retry_at = now + timedelta(seconds=wait)
     uow.push.failed(item.delivery_id, item.listener_id, now, outcome.error, retry_at)
-    uow.commit()
     verdict = "retry" if retry_at is not None else "parked"
     log.log(logging.WARNING if verdict == "parked" else logging.INFO,
             "push: listener %s call %s event %s attempt %s failed (%s): %s", item.listener_id,
