@@ -41,6 +41,8 @@ def settle(uow: UnitOfWork, results, settings, limit: int, skip_locked: bool,
     ``limit`` due deliveries, in one transaction (one write, however many): the claims see
     the deliveries just recorded, so a call's next event is claimable at once."""
     now = clock()
+    if not results and (limit <= 0 or not uow.push.any_due(now)):
+        return []  # idle: a read, not a write lock, every poll
     uow.begin_write()
     for item, outcome in results:
         _record(uow, item, outcome, settings, now)

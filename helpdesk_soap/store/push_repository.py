@@ -154,6 +154,12 @@ class PushRepository:
 
     # -- the workers ---------------------------------------------------------------------
 
+    def any_due(self, now: datetime) -> bool:
+        d = PushDeliveryRow
+        return self.session.scalar(select(d.id).where(
+            d.state == "pending", d.next_attempt_at <= now,
+            or_(d.claimed_until.is_(None), d.claimed_until < now)).limit(1)) is not None
+
     def claim(self, now: datetime, lease_until: datetime, limit: int,
               skip_locked: bool) -> list[Outgoing]:
         """Lease up to ``limit`` due deliveries, each the head of its (listener, call) pair."""

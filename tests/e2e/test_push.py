@@ -266,11 +266,11 @@ def test_a_signature_that_does_not_verify_is_detected(push_server, receiver):
         _remove(client, listener)
 
 
-@pytest.fixture(scope="module")
-def bare_server(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def bare_server(request, tmp_path_factory):
     """serve without its worker: the test runs and kills `push run` processes itself."""
     tmp = tmp_path_factory.mktemp("push-bare")
-    database_url, drop_database = make_database("sqlite", None, tmp)
+    database_url, drop_database = make_database(request.param, request, tmp)
     proc, srv = start_server(tmp, database_url, workers=1,
                              extra_env={**FAST_RETRIES, "HELPDESK_PUSH_WORKER": "0"})
     try:
@@ -430,3 +430,24 @@ def test_the_php_receiver_example(push_server, tmp_path):
         php.kill()
         php.wait()
         client.service.RemoveListener(ListenerId=registered.Listener.ListenerId)
+
+
+def test_two_workers_on_one_database_deliver_each_event_once(bare_server, receiver):
+    client, listener = _listen(bare_server, receiver)
+    workers = [_worker(bare_server), _worker(bare_server)]
+    try:
+        writer = bare_server.client("acme-sl")
+        calls = [_new_call(writer, f"scale-out {i}") for i in range(12)]
+        for call_id in calls[:4]:
+            writer.service.AddCallNote(CallId=call_id, Text="more")
+        receiver.wait_for(lambda: len(receiver.requests) >= 16, "sixteen events")
+        ids = [r["event"]["EventId"] for r in receiver.requests]
+        assert len(ids) == len(set(ids)) == 16  # no event sent twice, none lost
+        for call_id in calls[:4]:
+            assert [e["EventType"] for e in receiver.accepted(call_id)] == ["CallCreated",
+                                                                          "PublicEntryAdded"]
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait(30)
+        _remove(client, listener)
