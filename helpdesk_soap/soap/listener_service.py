@@ -13,6 +13,9 @@ from . import faults as f
 from . import listener_types as lt
 from . import types as t
 
+# Spyne's enum values are falsy for the first value (EnumValue.__bool__ is its index):
+# test them against None, never for truth.
+
 FAULTS = [*f.COMMON, f.UnknownReference]
 
 
@@ -31,7 +34,8 @@ class ListenerService(ServiceBase):
         JSON or SOAP (listener.wsdl). Keep the returned Secret: it signs every delivery."""
         scope = ctx.udc
         done = listeners.register(scope.uow, scope.principal, CallbackUrl,
-                                  [str(e) for e in Events or ()], str(Format) if Format else None,
+                                  [str(e) for e in Events or ()],
+                                  str(Format) if Format is not None else None,
                                   _allow(ctx))
         return lt.ListenerRegistration(Listener=lt.listener_info(done.listener), Secret=done.secret)
 
@@ -45,10 +49,11 @@ class ListenerService(ServiceBase):
     def UpdateListener(ctx, ListenerId, CallbackUrl, Events, Format, Active):
         """Change what is given; the rest stays."""
         scope = ctx.udc
-        return lt.listener_info(listeners.update(
+        done = listeners.update(
             scope.uow, scope.principal, ListenerId, url=CallbackUrl,
             events=[str(e) for e in Events] if Events else None,
-            fmt=str(Format) if Format else None, active=Active, allow_networks=_allow(ctx)))
+            fmt=str(Format) if Format is not None else None, active=Active, allow_networks=_allow(ctx))
+        return lt.listener_info(done)
 
     @rpc(t.req(Integer64), _throws=FAULTS)
     def RemoveListener(ctx, ListenerId):

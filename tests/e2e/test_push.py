@@ -451,3 +451,24 @@ def test_two_workers_on_one_database_deliver_each_event_once(bare_server, receiv
             worker.terminate()
             worker.wait(30)
         _remove(client, listener)
+
+
+def test_the_bundled_client_manages_listeners(push_server, receiver):
+    from helpdesk_soap.client import HelpdeskClient
+    from helpdesk_soap.client.errors import ClientFault
+
+    client = HelpdeskClient(push_server.url, "acme-tts", PASSWORDS["acme-tts"])
+    listener, secret = client.register_listener(receiver.url, events=["CallClosed"], fmt="SOAP")
+    try:
+        assert secret and listener.events == ("CallClosed",) and listener.format == "SOAP"
+        changed = client.update_listener(listener.listener_id, events=["CallCreated", "CallClosed"],
+                                         fmt="JSON", active=False)
+        assert (changed.events, changed.format, changed.active) == (("CallCreated", "CallClosed"),
+                                                                    "JSON", False)
+        assert [l.listener_id for l in client.list_listeners()] == [listener.listener_id]
+        assert client.redeliver_parked() == 0
+        with pytest.raises(ClientFault):
+            client.update_listener(listener.listener_id, callback_url="http://10.0.0.8/")
+    finally:
+        client.remove_listener(listener.listener_id)
+    assert client.list_listeners() == []
