@@ -111,8 +111,14 @@ def serve(config: Config, bind: str | None, workers: int | None) -> None:
     _engine(config).dispose()
     click.echo(f"helpdesk-soap: serving http://{config.bind}/helpdesk (WSDL at ?wsdl) "
                f"with {config.workers} workers", err=True)
+    from .cli_push import start_worker_process, stop_worker_process
+
     with metrics_directory():
-        GatewayServer(config).run()
+        worker = start_worker_process(config)  # the push delivery worker (HELPDESK_PUSH_WORKER)
+        try:
+            GatewayServer(config).run()
+        finally:
+            stop_worker_process(worker)
 
 
 @main.group()
@@ -478,3 +484,10 @@ def _register_ops_commands() -> None:
 
 
 _register_ops_commands()
+
+
+def _register_push_commands() -> None:
+    from . import cli_push as _cli_push  # noqa: F401  (adds `push run|status|parked|redeliver`)
+
+
+_register_push_commands()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
+from .push.settings import PushSettings
+
 ENV_PREFIX = "HELPDESK_"
 
 
@@ -104,6 +106,8 @@ class Config:
     def own_url(self) -> str:
         """The public URL links point to when web_base_url is empty."""
         return (self.public_url or f"http://{self.bind}").rstrip("/")
+    #: Pushing changes to customers' systems (HELPDESK_PUSH_*, push/settings.py).
+    push: PushSettings = field(default_factory=PushSettings)
 
     @property
     def attachment_root(self) -> Path:
@@ -167,5 +171,6 @@ class Config:
         for key in ("header_timeout", "request_read_timeout", "request_timeout"):
             if values.get(key, 1) <= 0:
                 raise ValueError(f"{ENV_PREFIX}{key.upper()} must be positive")
+        values["push"] = PushSettings.from_env(env)
         config = cls(**values)
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

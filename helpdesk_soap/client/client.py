@@ -41,6 +41,7 @@ from zeep.helpers import serialize_object
 from zeep.transports import Transport
 
 from . import errors
+from .listeners import ListenerMethods
 from .models import (Attachment, AttachmentInfo, CallCreated, CallData, CallOverview, CallRow, Changes,
                      ContactEntry, HistoryEntry, Session, SolutionAnswer, Status, Warning)
 
@@ -184,7 +185,7 @@ def _detail(detail) -> dict:
     return out
 
 
-class HelpdeskClient(_Base):
+class HelpdeskClient(ListenerMethods, _Base):
     """The customer-side service: /helpdesk."""
 
     def create_call(self, customer_id: str, subject: str, description: str | None = None, *,

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 from ..domain.request_types import incomplete_warning
 from ..domain.attachments import Attachment
+from ..domain.events import EventType, status_events
 from ..domain.errors import CallNotFound, ConfigurationError
 from ..domain.model import (Call, CallRequest, Entry, EntryKind, Principal, Role, Status,
                             Visibility, Warning, contact_url, links_base, visible_result)
 from ..domain.settings import Settings, decide_intake
+from . import push
 from .unit_of_work import Conflict, UnitOfWork
 
 
@@ -140,7 +142,9 @@ def _file(uow: UnitOfWork, principal: Principal, request: CallRequest,
                           f"Filed without {names}, which a {request.category.value} call requires: "
                           "ask the customer.", "system", now, visibility=Visibility.INTERNAL))
         warnings += (incomplete_warning(request.category, missing),)
+    entries = list(call.new_entries)
     uow.calls.add(call)
+    push.written(uow, call, [EventType.CALL_CREATED], principal.login_id, now, entries)
     return CreateOutcome(call, status, True, warnings, intake.customer_known)
 
 
@@ -216,12 +220,15 @@ def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int,
         settings: Settings = uow.settings.get()
         target = _status(uow, settings.solution_accepted_status if accepted
                          else settings.solution_rejected_status)
+        before = call.status_code
         changed = call.answer_solution(accepted, comment.strip(), target,
                                        author=principal.login_name, now=now)
         if not changed:
             return AnswerOutcome(call, _status(uow, call.status_code), False)
         try:
-            uow.calls.save(call)
+            events = (status_events(_status(uow, before), target, call.result)
+                      if before != target.code else [])
+            push.save(uow, call, events, principal.login_id, now)
             uow.commit()
             return AnswerOutcome(call, target, True)
         except Conflict:

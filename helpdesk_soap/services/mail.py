@@ -24,7 +24,9 @@ from ..domain.model import (Call, CallRequest, Category, ContactType, Customer, 
                             Principal, Priority, Role, Visibility)
 from . import attachments as attachment_service
 from .auth import check_portal
+from . import push
 from .calls import file_call, utcnow
+from ..domain.events import EventType
 from .unit_of_work import Conflict, UnitOfWork
 
 
@@ -80,7 +82,8 @@ def _ingest(uow: UnitOfWork, mail: InboundMail, now: datetime) -> IngestOutcome:
         kind = "created"
     accepted = screen_attachments(uow, call, mail.attachments, now)
     if call.new_entries:
-        uow.calls.save(call)
+        push.save(uow, call, [EventType.PUBLIC_ENTRY_ADDED] if kind == "contact" else [],
+                  sender.principal.login_id if sender.principal else None, now)
     if kind == "contact":  # a customer's answer: flagged for staff, like AddCallNote
         uow.calls.set_staff_unread(call.id, True)
         uow.assignments.mark_all_unseen(call.id)

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.errors import InvalidArgument, UnknownReference
+from ..domain.events import EventType, status_events
 from ..domain.model import (AssignmentState, Call, ContactType, Entry, EntryKind, Principal, Role,
                             Status, Visibility)
 from ..domain.settings import Settings
 from ..domain.text import xml_safe
 from .auth import require_role
 from .calls import _status, utcnow
+from . import push
 from .notify import notify_customer
 from .unit_of_work import UnitOfWork
 
@@ -61,8 +63,10 @@ def _load(uow: UnitOfWork, call_id: int) -> Call:
     return call
 
 
-def _save(uow: UnitOfWork, call: Call) -> Call:
-    uow.calls.save(call)
+def _save(uow: UnitOfWork, call: Call, events=(), now: datetime | None = None) -> Call:
+    """Save and commit, with the push events of the change (staff logins have no listeners,
+    so nobody is left out as the change's author)."""
+    push.save(uow, call, events, None, now or utcnow())
     uow.commit()
     return call
 
@@ -128,9 +132,11 @@ def add_entry(uow: UnitOfWork, call_id: int, kind: EntryKind, text: str, *, auth
     call.record(Entry(kind, text, author, now, visibility=visibility,
                       contact_type=contact_type if kind is EntryKind.CONTACT else None,
                       path=path))
+    events = []
     if visibility is Visibility.PUBLIC:
         notify_customer(uow, call, f"{author} added to your call:\n\n{text}", now)
-    return _save(uow, call)
+        events.append(EventType.PUBLIC_ENTRY_ADDED)
+    return _save(uow, call, events, now)
 
 
 def set_status(uow: UnitOfWork, call_id: int, status_code: str, *, author: str,
@@ -140,16 +146,21 @@ def set_status(uow: UnitOfWork, call_id: int, status_code: str, *, author: str,
     status = uow.statuses.get(status_code)
     if status is None:
         raise UnknownReference(f"Status {status_code!r} does not exist.", field="Status")
+    old = _status(uow, call.status_code)
+    events = []
     if call.set_status(status, author=author, now=now):
         notify_customer(uow, call, f"The status of your call is now: {status.name}.", now)
-    return _save(uow, call)
+        events = status_events(old, status, call.result)
+    return _save(uow, call, events, now)
 
 
 def set_result(uow: UnitOfWork, call_id: int, text: str, *, author: str,
                now: datetime | None = None) -> Call:
+    now = now or utcnow()
     call = _load(uow, call_id)
-    call.set_result(text, author=author, now=now or utcnow())
-    return _save(uow, call)
+    call.set_result(text, author=author, now=now)
+    visible = bool(call.result) and _status(uow, call.status_code).result_visible
+    return _save(uow, call, [EventType.RESULT_VISIBLE] if visible else [], now)
 
 
 def propose_solution(uow: UnitOfWork, call_id: int, text: str, *, author: str,
@@ -157,11 +168,15 @@ def propose_solution(uow: UnitOfWork, call_id: int, text: str, *, author: str,
     now = now or utcnow()
     call = _load(uow, call_id)
     settings: Settings = uow.settings.get()
-    call.propose_solution(text, _status(uow, settings.solution_proposed_status),
-                          author=author, now=now)
+    old = _status(uow, call.status_code)
+    proposed = _status(uow, settings.solution_proposed_status)
+    call.propose_solution(text, proposed, author=author, now=now)
+    events = [EventType.SOLUTION_PROPOSED]
+    if proposed.code != old.code:
+        events += status_events(old, proposed, call.result)
     notify_customer(uow, call, f"A solution is proposed for your call:\n\n{call.solution}\n\n"
                                "Please accept or reject it.", now)
-    return _save(uow, call)
+    return _save(uow, call, events, now)
 
 
 def _technician(uow: UnitOfWork, name: str) -> int:

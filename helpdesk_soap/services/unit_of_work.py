@@ -45,6 +45,8 @@ class UnitOfWork(Protocol):
     request_types: Any
     #: The communication log: switches and recorded envelopes (store/commlog_repository.py).
     commlog: Any
+    #: Push listeners, events and deliveries (store/push_repository.py).
+    push: Any
     #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.
     files: Any
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..domain.errors import CallClosed, InvalidArgument
+from ..domain.events import EventType
 from ..domain.model import Call, Category, Entry, EntryKind, Principal, Stage, Status
 from ..domain.request_types import RequestTypes
 from ..domain.text import xml_safe
 from .calls import _status, utcnow, visible_call
+from . import push
 from .unit_of_work import UnitOfWork, retry_on_conflict
 
 #: Largest page of ListCalls and GetChangedCalls.
@@ -149,7 +151,7 @@ def add_note(uow: UnitOfWork, principal: Principal, call_id: int, text: str,
         call, status = open_call(uow, principal, call_id)
         entry = Entry(EntryKind.HISTORY, text, principal.login_name, now)
         call.record(entry)
-        uow.calls.save(call)
+        push.save(uow, call, [EventType.PUBLIC_ENTRY_ADDED], principal.login_id, now)
         uow.calls.set_staff_unread(call.id, True)
         uow.assignments.mark_all_unseen(call.id)
         uow.commit()

@@ -28,6 +28,7 @@ from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
 from .fastpath import FastPath
 from .faults import HelpdeskSoap11, to_fault
+from .listener_service import ListenerService
 from .service import HelpdeskService
 from .staff_service import StaffService
 from .types import TNS
@@ -55,6 +56,8 @@ class Runtime:
     close: Callable[[], None] | None = None
     #: Upkeep after each response (a SQLite file's checkpoint), or None.
     after_response: Callable[[], None] | None = None
+    #: Networks push callbacks may point into despite being private (push/urls.py).
+    push_allow_networks: tuple = ()
 
     def unit_of_work(self) -> UnitOfWork:
         return SqlUnitOfWork(self.session_factory, self.files, self.reference_cache, self.call_contents,
@@ -139,12 +142,13 @@ STAFF_SIDE = (Role.STAFF, Role.ADMIN)
 def applications(runtime: Runtime | None) -> dict[str, GatewayApplication]:
     """The Spyne application behind each path."""
     def make(service, name, roles, portal, reads_named_call=frozenset()):
-        return GatewayApplication([service], runtime, roles, portal, reads_named_call, tns=TNS,
+        services = service if isinstance(service, list) else [service]
+        return GatewayApplication(services, runtime, roles, portal, reads_named_call, tns=TNS,
                                   name=name,
                                   in_protocol=HelpdeskSoap11(validator="lxml", huge_tree=True),
                                   out_protocol=HelpdeskSoap11())
 
-    return {"/helpdesk": make(HelpdeskService, "Helpdesk", CUSTOMER_SIDE, True,
+    return {"/helpdesk": make([HelpdeskService, ListenerService], "Helpdesk", CUSTOMER_SIDE, True,
                               frozenset({"GetCallData"})),
             "/staff": make(StaffService, "Staff", STAFF_SIDE, False)}
 
@@ -183,7 +187,8 @@ def make_runtime(config: Config) -> Runtime:
                       ReferenceCache(),
                       CallContentCache(config.call_cache_mb << 20) if config.call_cache_mb else None,
                       idle_connections(engines[0], recycle=config.db_pool_recycle),
-                      public_url=config.own_url)
+                      public_url=config.own_url,
+                      push_allow_networks=config.push.allow_networks)
 
     def close() -> None:
         if runtime.idle is not None:

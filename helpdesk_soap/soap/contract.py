@@ -164,4 +164,9 @@ def written_contract() -> dict[str, bytes]:
         exported = with_address(document, EXPORT_BASE_URL + path)
         out[f"wsdl/{name}.wsdl"] = exported
         out[f"schemas/{name}-v1.xsd"] = extract_schema(exported)
+    from .listener_wsdl import LISTENER_ADDRESS, listener_document  # what customers implement
+
+    exported = with_address(listener_document(), LISTENER_ADDRESS)
+    out["wsdl/listener.wsdl"] = exported
+    out["schemas/listener-v1.xsd"] = extract_schema(exported)
     return out

@@ -92,8 +92,10 @@ class HelpdeskService(ServiceBase):
         status, stage, category and text in the subject. Page on with NextCursor; PageSize is
         at most 100 (default 50). TotalMinutesSpent covers every call the filter matches."""
         scope = ctx.udc
-        where = workflow.OverviewFilter(Year, Month, Status, dm.Stage(str(Stage)) if Stage else None,
-                                        dm.Category(str(Category)) if Category else None,
+        # `is not None`: a Spyne enumeration's first value (Draft, Question) is falsy.
+        stage = dm.Stage(str(Stage)) if Stage is not None else None
+        category = dm.Category(str(Category)) if Category is not None else None
+        where = workflow.OverviewFilter(Year, Month, Status, stage, category,
                                         SubjectContains)
         return t.call_overview(workflow.list_calls(scope.uow, scope.principal, where, Cursor, PageSize))
 

@@ -43,7 +43,7 @@ class StaffService(ServiceBase):
          t.opt(Unicode, max_len=200), t.opt(Integer32), _returns=t.req(st.CallList), _throws=CALL_FAULTS)
     def ListCalls(ctx, Status, Stage, CustomerId, ChangedSince, Cursor, PageSize):
         """Calls in order of last change, filtered; page on with NextCursor (PageSize at most 200)."""
-        where = staff.CallFilter(Status, str(Stage) if Stage else None, CustomerId, ChangedSince)
+        where = staff.CallFilter(Status, str(Stage) if Stage is not None else None, CustomerId, ChangedSince)
         return st.call_list(staff.list_calls(ctx.udc.uow, where, Cursor, 50 if PageSize is None else PageSize))
 
     @rpc(t.req(Integer64), _returns=t.req(st.StaffCallData), _throws=CALL_FAULTS)

@@ -367,3 +367,4 @@ class RequestTypeFieldRow(Base):
 
 # The communication log's tables join this metadata (alembic's target, the drift test).
 from . import commlog_models  # noqa: E402,F401
+from . import push_models as _push_models  # noqa: E402,F401  (registers the push tables)

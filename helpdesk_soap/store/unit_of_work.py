@@ -17,6 +17,7 @@ from .session import IdleConnections, StoreSession
 from .commlog_repository import CommlogRepository
 from .mail_repository import MailRepository, TokenRepository
 from .request_type_repository import CachedRequestTypes, RequestTypeRepository
+from .push_repository import PushRepository
 from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
                          LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
                          SettingsRepository, StatusRepository, TimeRecordRepository,
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.time_records = TimeRecordRepository(session)
         self.request_types = RequestTypeRepository(session)
         self.commlog = CommlogRepository(session)  # the communication log (issue 28)
+        self.push = PushRepository(session)
         self._reference_changed = False
         if self._cache is not None:
             version = lambda: reference_version(session)  # noqa: E731

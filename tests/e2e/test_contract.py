@@ -15,7 +15,9 @@ NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoa
 OPERATIONS = {
     "helpdesk": ["ActivateLogin", "AddAttachment", "AddCallNote", "ChangePassword", "CreateCall",
                  "GetAttachment", "GetCallData", "GetChangedCalls", "GetRequestTypes", "GetStatuses",
-                 "ListCalls", "Login", "Logout", "RequestPasswordReset", "SetSolutionAcceptance"],
+                 "ListCalls", "ListListeners", "Login", "Logout", "RedeliverParked",
+                 "RegisterListener", "RemoveListener", "RequestPasswordReset",
+                 "SetSolutionAcceptance", "UpdateListener"],
     "staff": ["AddAttachment", "AddEntry", "AssignTechnician", "CommlogDisable", "CommlogEnable",
               "GetAttachment", "GetCall", "GetCommlogEntry", "GetRequestTypeConfiguration",
               "InviteLogin", "ListCalls", "ListCommlog", "Login", "Logout", "ProposeSolution",

@@ -1,0 +1,1 @@
+"""Pushing customer-visible changes to the customers' ticket systems (issue 27)."""
