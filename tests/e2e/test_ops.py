@@ -244,7 +244,7 @@ def test_the_readiness_check_example(server):
     script = str(EXAMPLES / "readiness_check.sh")
     ok = subprocess.run(["sh", script], env=dict(os.environ, HELPDESK_URL=server.url),
                         capture_output=True, text=True, timeout=30)
-    assert ok.returncode == 0, ok.stderr
+    assert ok.returncode == 0, (ok.stderr, requests.get(server.url + "/readyz", timeout=10).text)
     dead = subprocess.run(["sh", script], env=dict(os.environ, HELPDESK_URL=f"http://127.0.0.1:{free_port()}"),
                           capture_output=True, text=True, timeout=30)
     assert dead.returncode != 0
