@@ -11,6 +11,7 @@ from ..domain.errors import CallNotFound, ConfigurationError
 from ..domain.model import (Call, CallRequest, Entry, EntryKind, Principal, Status,
                             Visibility, Warning, contact_url, links_base, visible_result)
 from ..domain.settings import Settings, decide_intake
+from . import staff_notify
 from .unit_of_work import Conflict, UnitOfWork
 
 
@@ -129,6 +130,7 @@ def _file(uow: UnitOfWork, principal: Principal, request: CallRequest,
                           f"{principal.login_name}; filed under {intake.customer_number}.",
                           "system", now, visibility=Visibility.INTERNAL))
     uow.calls.add(call)
+    staff_notify.new_call(uow, call, now)  # the desk's subscribers (issue 26)
     return CreateOutcome(call, status, True, intake.warnings, intake.customer_known)
 
 
@@ -210,6 +212,7 @@ def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int,
             return AnswerOutcome(call, _status(uow, call.status_code), False)
         try:
             uow.calls.save(call)
+            staff_notify.solution_answered(uow, call, accepted, comment.strip(), now)
             uow.commit()
             return AnswerOutcome(call, target, True)
         except Conflict:

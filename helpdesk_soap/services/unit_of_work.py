@@ -41,6 +41,10 @@ class UnitOfWork(Protocol):
     tokens: Any
     attachments: Any
     time_records: Any
+    #: The staff desk's queue and technicians (store/desk_repository.py).
+    desk: Any
+    #: The admin pages' queries (store/admin_repository.py).
+    admin: Any
     #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.
     files: Any
 

@@ -16,6 +16,7 @@ from ..domain.errors import CallClosed, InvalidArgument
 from ..domain.model import Call, Category, Entry, EntryKind, Principal, Stage, Status
 from ..domain.request_types import REQUEST_TYPES, FieldRule
 from ..domain.text import xml_safe
+from . import staff_notify
 from .calls import _status, utcnow, visible_call
 from .unit_of_work import UnitOfWork, retry_on_conflict
 
@@ -152,6 +153,7 @@ def add_note(uow: UnitOfWork, principal: Principal, call_id: int, text: str,
         uow.calls.save(call)
         uow.calls.set_staff_unread(call.id, True)
         uow.assignments.mark_all_unseen(call.id)
+        staff_notify.customer_replied(uow, call, text, now)  # issue 26
         uow.commit()
         return NoteAdded(entry, status)
 

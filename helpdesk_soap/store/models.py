@@ -346,3 +346,8 @@ class LoginTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# The staff desk's tables live in their own module (issue 26); imported here so that
+# Base.metadata, and with it Alembic's comparison, knows them.
+from . import desk_models  # noqa: E402,F401
