@@ -36,7 +36,8 @@ def home():
     except errors.InvalidArgument as exc:
         return render_template("desk/queue.html", page=None, statuses=statuses,
                                error=context.message(exc)), 400
-    return render_template("desk/queue.html", page=page, statuses=statuses)
+    return render_template("desk/queue.html", page=page, statuses=statuses,
+                           status_names={s.code: s.name for s in statuses})
 
 
 def _detail(call_id: int, status: int = 200, **extra):
