@@ -39,8 +39,8 @@ _SUBJECTS = {
 def _tell(uow: UnitOfWork, call: Call, event: NotifyEvent, text: str, now: datetime,
           only_assigned: bool) -> int:
     """Queue the event's message for every technician who wants it; how many were queued."""
-    technicians = uow.desk.technicians()
-    if only_assigned:
+    technicians = uow.desk.subscribers(event)
+    if technicians and only_assigned:
         assigned = {a.login_id for a in uow.assignments.for_call(call.id)
                     if a.state is AssignmentState.ASSIGNED}
         technicians = [t for t in technicians if t.login_id in assigned]
