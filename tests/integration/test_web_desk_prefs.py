@@ -68,6 +68,8 @@ def test_an_unavailable_technician_is_not_offered_or_requested_but_can_be_assign
     browser = desk.logged_in("tech")
     page = browser.get(f"/desk/calls/{call_id}").text
     assert "tech2 – unavailable" in page
+    free = page[page.index("Free to offer"):page.index('id="technician"')]
+    assert "tech" in free and "tech2" not in free and "boss" in free
     for state in ("Requested", "Available"):
         refused = browser.post(f"/desk/calls/{call_id}/assign", {"technician": "tech2",
                                                                  "state": state})

@@ -35,6 +35,7 @@ GERMAN_DESK = {
     "Final": "Endstatus",
     "Final: the call is finished": "Endstatus: das Ticket ist abgeschlossen",
     "Fleet management": "Flottenmanagement",
+    "Free to offer": "Frei zum Anbieten",
     "Full history": "Vollständiger Verlauf",
     "General": "Allgemein",
     "History entry": "Verlaufseintrag",
