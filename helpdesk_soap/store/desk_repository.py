@@ -3,7 +3,7 @@ technicians' preferences (desk_models.TechnicianRow)."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, exists, false, or_, select
+from sqlalchemy import delete, exists, false, literal, or_, select, tuple_
 
 from ..domain.desk import DeskFilter, NotifyEvent, Technician, TechnicianPrefs
 from ..domain.model import AssignmentState, Role
@@ -66,8 +66,11 @@ class DeskRepository:
                                   CallRow.external_ticket_id.ilike(pattern, escape="\\")))
         if cursor:
             before_time, before_id = decode_cursor(cursor)
-            stmt = stmt.where(or_(CallRow.updated_at < before_time,
-                                  and_(CallRow.updated_at == before_time, CallRow.id < before_id)))
+            # A row-value comparison, not "a < t OR (a = t AND id < i)": both stores then
+            # start the index walk at the cursor instead of skipping the rows before it.
+            stmt = stmt.where(tuple_(CallRow.updated_at, CallRow.id)
+                              < tuple_(literal(before_time, CallRow.updated_at.type),
+                                       literal(before_id, CallRow.id.type)))
         rows = [CallSummary(*r) for r in self.session.execute(stmt)]
         next_cursor = None
         if len(rows) > limit:
