@@ -60,6 +60,7 @@ def _change(call_id: int, anchor: str, done: str, action):
     try:
         action()
     except FORM_ERRORS as exc:
+        uow().rollback()  # nothing of a refused change stays, whatever the service had read
         code = 409 if isinstance(exc, errors.CallChanged) else 400
         return _detail(call_id, code, form_error=_message(exc), error_at=anchor,
                        form=request.form)

@@ -80,6 +80,7 @@ def act(action: str):
     try:
         run(context.principal())
     except FORM_ERRORS as exc:
+        uow().rollback()
         return _page(400, error=exc.message, error_at=anchor)
     flash(_("Saved."))
     return redirect(url_for("desk_admin.index") + "#" + anchor)
