@@ -160,4 +160,3 @@ def set_prefs(uow: UnitOfWork, principal: Principal, prefs: TechnicianPrefs) -> 
     uow.desk.put_prefs(principal.login_id, prefs)
     uow.commit()
     return prefs
-

@@ -57,8 +57,9 @@ class AdminRepository:
             .outerjoin(PortalRow, PortalRow.organisation_id == OrganisationRow.id)
             .order_by(OrganisationRow.name)).all()
         counts = {}
-        for org_id in self.session.execute(select(CustomerRow.organisation_id)
-                                           .where(CustomerRow.organisation_id.is_not(None))).scalars():
+        members = select(CustomerRow.organisation_id).where(
+            CustomerRow.organisation_id.is_not(None))
+        for org_id in self.session.execute(members).scalars():
             counts[org_id] = counts.get(org_id, 0) + 1
         return [OrganisationLine(r.name, counts.get(r.id, 0), r.active) for r in rows]
 

@@ -59,15 +59,15 @@ ACTIONS = {
     "invite": ("logins", lambda who: desk_admin.invite(
         uow(), who, _text("customer"), _text("email"), context.runtime().public_url)),
     "unlock": ("logins", lambda who: desk_admin.unlock(uow(), who, _text("login"))),
-    "active": ("logins", lambda who: desk_admin.set_active(uow(), who, _text("login"),
-                                                            _flag("active"))),
-    "role": ("logins", lambda who: desk_admin.set_role(uow(), who, _text("login"),
-                                                        _role(_text("role")))),
+    "active": ("logins", lambda who: desk_admin.set_active(
+        uow(), who, _text("login"), _flag("active"))),
+    "role": ("logins", lambda who: desk_admin.set_role(
+        uow(), who, _text("login"), _role(_text("role")))),
     "add-status": ("statuses", lambda who: desk_admin.add_status(
         uow(), who, _text("code"), _text("name"), _text("stage"), _flag("result_visible"),
         _flag("is_final"))),
-    "setting": ("settings", lambda who: desk_admin.set_setting(uow(), who, _text("key"),
-                                                                request.form.get("value", ""))),
+    "setting": ("settings", lambda who: desk_admin.set_setting(
+        uow(), who, _text("key"), request.form.get("value", ""))),
 }
 
 

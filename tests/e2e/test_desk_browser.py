@@ -8,7 +8,12 @@ import pytest
 from playwright.sync_api import expect
 from zeep.exceptions import Fault
 
-from tests.e2e.test_portal_browser import IMAGES, browser, log_in, page  # noqa: F401
+from tests.e2e import test_portal_browser as portal_browser
+from tests.e2e.test_portal_browser import IMAGES, log_in
+
+# The portal's chromium and page fixtures, shared.
+browser = portal_browser.browser
+page = portal_browser.page
 
 TECH, TECH2, ADMIN = "desk-tech", "desk-tech2", "desk-admin"
 PASSWORD = "desk-password-1"
@@ -33,8 +38,9 @@ def test_a_soap_call_worked_at_the_desk_and_accepted_by_the_customers_system(pag
     earlier = [soap.service.CreateCall(Call={
         "CustomerId": "ACME", "Subject": subject, "Priority": priority, "Category": "Question",
         "Description": "Reported by the night shift.", "ExternalTicketId": ticket}).CallId
-        for subject, ticket, priority in (("Badge reader at gate 2 rejects cards", "TTS-1001", "Medium"),
-                                          ("Wi-Fi drops in the east wing", "TTS-1002", "Low"))]
+        for subject, ticket, priority in (
+            ("Badge reader at gate 2 rejects cards", "TTS-1001", "Medium"),
+            ("Wi-Fi drops in the east wing", "TTS-1002", "Low"))]
     filed = soap.service.CreateCall(Call={
         "CustomerId": "ACME", "Subject": "Baggage belt 4 stops every hour", "Priority": "High",
         "Category": "Question", "Description": "The belt halts for two minutes, then restarts.",
@@ -149,5 +155,6 @@ def test_an_admin_deactivates_a_portal_and_soap_and_pages_say_service_unavailabl
                                       "Description": "x"})
     assert "Service unavailable" in fault.value.message
     customer.reload()
-    expect(customer.get_by_text("Service unavailable. Sorry for the inconvenience.")).to_be_visible()
+    unavailable = customer.get_by_text("Service unavailable. Sorry for the inconvenience.")
+    expect(unavailable).to_be_visible()
     customer.context.close()

@@ -26,7 +26,9 @@ def test_queue_pages_cost_the_same_at_any_depth(engine, uow_factory):
         conn.execute(text("ANALYZE"))
     who = Principal(login_id=None, login_name="plan-tech", customer_id=None, role=Role.STAFF)
     captured: list[tuple[str, object]] = []
-    listener = lambda conn, cursor, sql, params, context, many: captured.append((sql, params))  # noqa: E731
+
+    def listener(conn, cursor, sql, params, context, many):
+        captured.append((sql, params))
     event.listen(engine, "before_cursor_execute", listener)
     try:
         cursor = None

@@ -7,41 +7,41 @@ import pytest
 from helpdesk_soap.domain.desk import DeskFilter, TechnicianPrefs
 from helpdesk_soap.domain.errors import AccessDenied, CallChanged, InvalidArgument
 from helpdesk_soap.domain.model import AssignmentState
-from helpdesk_soap.services import desk, desk_admin, staff
-from tests.integration.deskapp import desk as desk_app  # noqa: F401
+from helpdesk_soap.services import desk as desk_services
+from helpdesk_soap.services import desk_admin, staff
 
 
-def test_the_availability_rule_holds_for_the_staff_service_too(desk_app):
-    call_id = desk_app.file_call()
-    with desk_app.uow() as uow:
-        desk.set_prefs(uow, desk_app.principal("tech2"), TechnicianPrefs(available=False))
-    with desk_app.uow() as uow, pytest.raises(InvalidArgument, match="unavailable"):
+def test_the_availability_rule_holds_for_the_staff_service_too(desk):
+    call_id = desk.file_call()
+    with desk.uow() as uow:
+        desk_services.set_prefs(uow, desk.principal("tech2"), TechnicianPrefs(available=False))
+    with desk.uow() as uow, pytest.raises(InvalidArgument, match="unavailable"):
         staff.assign(uow, call_id, "tech2", AssignmentState.REQUESTED, author="boss")
-    with desk_app.uow() as uow:
+    with desk.uow() as uow:
         staff.assign(uow, call_id, "tech2", AssignmentState.ASSIGNED, author="boss")
 
 
-def test_customers_cannot_use_the_desk_services_and_staff_not_the_admin_ones(desk_app):
-    customer, tech = desk_app.principal("acme-web"), desk_app.principal("tech")
-    with desk_app.uow() as uow:
+def test_customers_cannot_use_the_desk_services_and_staff_not_the_admin_ones(desk):
+    customer, tech = desk.principal("acme-web"), desk.principal("tech")
+    with desk.uow() as uow:
         with pytest.raises(AccessDenied):
-            desk.queue(uow, customer, DeskFilter())
+            desk_services.queue(uow, customer, DeskFilter())
         with pytest.raises(AccessDenied):
-            desk.set_prefs(uow, customer, TechnicianPrefs())
+            desk_services.set_prefs(uow, customer, TechnicianPrefs())
         with pytest.raises(AccessDenied):
             desk_admin.overview(uow, tech)
         with pytest.raises(AccessDenied):
             desk_admin.set_portal_active(uow, tech, False, customer_number="ACME")
 
 
-def test_a_stale_version_is_refused_and_changes_nothing(desk_app):
-    call_id = desk_app.file_call()
-    tech = desk_app.principal("tech")
-    with desk_app.uow() as uow:
+def test_a_stale_version_is_refused_and_changes_nothing(desk):
+    call_id = desk.file_call()
+    tech = desk.principal("tech")
+    with desk.uow() as uow:
         version = staff.get_call(uow, tech, call_id).call.version
-    with desk_app.uow() as uow:
-        desk.set_result(uow, tech, call_id, version, "First")
-    with desk_app.uow() as uow, pytest.raises(CallChanged):
-        desk.set_status(uow, tech, call_id, version, "CLOSED")
-    with desk_app.uow() as uow:
+    with desk.uow() as uow:
+        desk_services.set_result(uow, tech, call_id, version, "First")
+    with desk.uow() as uow, pytest.raises(CallChanged):
+        desk_services.set_status(uow, tech, call_id, version, "CLOSED")
+    with desk.uow() as uow:
         assert staff.get_call(uow, tech, call_id).call.status_code != "CLOSED"

@@ -9,8 +9,6 @@ import pytest
 
 from helpdesk_soap.domain.model import AssignmentState, EntryKind, Visibility
 from helpdesk_soap.services import calls, staff, workflow
-from tests.integration.deskapp import desk  # noqa: F401
-from tests.integration.webapp import same_page
 
 #: Every desk and admin URL, GET and POST, for a call that exists (filled in per test).
 DESK_URLS = [("get", "/desk/"), ("get", "/desk/?unread=1"), ("get", "/desk/calls/{id}"),
@@ -64,8 +62,8 @@ def test_staff_get_not_found_on_the_admin_pages(desk):
     browser = desk.logged_in("tech")
     missing = browser.get("/desk/no-such-page")
     for method, url in ADMIN_URLS:
-        response = browser.get(url) if method == "get" else browser.post(url, {"customer": "ACME",
-                                                                              "active": "0"})
+        form = {"customer": "ACME", "active": "0"}
+        response = browser.get(url) if method == "get" else browser.post(url, form)
         assert response.status_code == 404 and "Not found" in response.text, url
     assert missing.status_code == 404
     assert desk.logged_in("acme-web").get("/").status_code == 200  # the portal stayed on

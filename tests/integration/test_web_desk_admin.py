@@ -3,7 +3,7 @@ organisations, portals, logins, statuses, settings, request types."""
 
 from __future__ import annotations
 
-from tests.integration.deskapp import desk, outbox_to  # noqa: F401
+from tests.integration.deskapp import outbox_to
 
 
 def _admin(desk):
@@ -39,7 +39,8 @@ def test_deactivating_a_portal_shuts_its_people_out(desk):
     call_id = desk.file_call()
     customer = desk.logged_in()
     browser, _ = _admin(desk)
-    assert browser.post("/desk/admin/portal", {"customer": "ACME", "active": "0"}).status_code == 302
+    off = browser.post("/desk/admin/portal", {"customer": "ACME", "active": "0"})
+    assert off.status_code == 302
     page = customer.get(f"/calls/{call_id}")
     assert page.status_code == 503 and "Service unavailable" in page.text
     assert "inactive" in browser.get("/desk/admin/").text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from helpdesk_soap.domain.model import AssignmentState
 from helpdesk_soap.services import calls, staff, workflow
-from tests.integration.deskapp import desk, outbox_to  # noqa: F401
+from tests.integration.deskapp import outbox_to
 
 TECH = "tech@helpdesk.example"
 ALL_EVENTS = {"NewCall": "1", "Reply": "1", "SolutionAnswer": "1"}
