@@ -147,3 +147,13 @@ class StoreUnavailable(DomainError):
 
 class InternalError(DomainError):
     code = "Server.InternalError"
+
+
+# -- the staff desk (issue 26) -----------------------------------------------------------
+
+class CallChanged(DomainError):
+    """A form was filled in on an older state of the call: someone changed it meanwhile."""
+
+    code = "Client.CallChanged"
+    default_message = ("Someone else changed this call while you were editing it; "
+                       "here is its current state. Check it and send your change again.")

@@ -12,7 +12,7 @@ from ..domain.errors import CallNotFound, ConfigurationError
 from ..domain.model import (Call, CallRequest, Entry, EntryKind, Principal, Role, Status,
                             Visibility, Warning, contact_url, links_base, visible_result)
 from ..domain.settings import Settings, decide_intake
-from . import push
+from . import push, staff_notify
 from .unit_of_work import Conflict, UnitOfWork
 
 
@@ -145,6 +145,7 @@ def _file(uow: UnitOfWork, principal: Principal, request: CallRequest,
     entries = list(call.new_entries)
     uow.calls.add(call)
     push.written(uow, call, [EventType.CALL_CREATED], principal.login_id, now, entries)
+    staff_notify.new_call(uow, call, now)  # the desk's subscribers (issue 26)
     return CreateOutcome(call, status, True, warnings, intake.customer_known)
 
 
@@ -229,6 +230,7 @@ def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int,
             events = (status_events(_status(uow, before), target, call.result)
                       if before != target.code else [])
             push.save(uow, call, events, principal.login_id, now)
+            staff_notify.solution_answered(uow, call, accepted, comment.strip(), now)
             uow.commit()
             return AnswerOutcome(call, target, True)
         except Conflict:

@@ -191,7 +191,11 @@ def assign(uow: UnitOfWork, call_id: int, technician: str, state: AssignmentStat
     """Mark a technician as requested, assigned or available for a call. New assignments are unseen."""
     now = now or utcnow()
     call = _load(uow, call_id)
-    uow.assignments.put(call_id, _technician(uow, technician), state, now)
+    login_id = _technician(uow, technician)
+    if state is not AssignmentState.ASSIGNED and not uow.desk.prefs(login_id).available:
+        # Source document 004: an unavailable technician is not offered new calls.
+        raise InvalidArgument(f"{technician} is unavailable for requests.", field="Technician")
+    uow.assignments.put(call_id, login_id, state, now)
     call.record(Entry(EntryKind.HISTORY, f"Technician {technician}: {state.value}.", author, now,
                       visibility=Visibility.INTERNAL))
     return _save(uow, call)

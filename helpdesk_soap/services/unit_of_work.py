@@ -47,6 +47,10 @@ class UnitOfWork(Protocol):
     commlog: Any
     #: Push listeners, events and deliveries (store/push_repository.py).
     push: Any
+    #: The staff desk's queue and technicians (store/desk_repository.py).
+    desk: Any
+    #: The admin pages' queries (store/admin_repository.py).
+    admin: Any
     #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.
     files: Any
 

@@ -17,6 +17,7 @@ from ..domain.events import EventType
 from ..domain.model import Call, Category, Entry, EntryKind, Principal, Stage, Status
 from ..domain.request_types import RequestTypes
 from ..domain.text import xml_safe
+from . import staff_notify
 from .calls import _status, utcnow, visible_call
 from . import push
 from .unit_of_work import UnitOfWork, retry_on_conflict
@@ -154,6 +155,7 @@ def add_note(uow: UnitOfWork, principal: Principal, call_id: int, text: str,
         push.save(uow, call, [EventType.PUBLIC_ENTRY_ADDED], principal.login_id, now)
         uow.calls.set_staff_unread(call.id, True)
         uow.assignments.mark_all_unseen(call.id)
+        staff_notify.customer_replied(uow, call, text, now)  # issue 26
         uow.commit()
         return NoteAdded(entry, status)
 

@@ -368,3 +368,6 @@ class RequestTypeFieldRow(Base):
 # The communication log's tables join this metadata (alembic's target, the drift test).
 from . import commlog_models  # noqa: E402,F401
 from . import push_models as _push_models  # noqa: E402,F401  (registers the push tables)
+# The staff desk's tables live in their own module (issue 26); imported here so that
+# Base.metadata, and with it Alembic's comparison, knows them.
+from . import desk_models  # noqa: E402,F401

@@ -12,6 +12,8 @@ from ..services.unit_of_work import Conflict
 from .engine import begin_writing
 from .cache import (CachedCustomers, CachedLogins, CachedSettings, CachedStatuses, CallContentCache,
                     Content, Kept, ReferenceCache, fresh)
+from .admin_repository import AdminRepository
+from .desk_repository import DeskRepository
 from .files import FileStore
 from .session import IdleConnections, StoreSession
 from .commlog_repository import CommlogRepository
@@ -57,6 +59,8 @@ class SqlUnitOfWork:
         self.request_types = RequestTypeRepository(session)
         self.commlog = CommlogRepository(session)  # the communication log (issue 28)
         self.push = PushRepository(session)
+        self.desk = DeskRepository(session)  # the staff desk's queries (issue 26)
+        self.admin = AdminRepository(session)  # and the admin pages'
         self._reference_changed = False
         if self._cache is not None:
             version = lambda: reference_version(session)  # noqa: E731

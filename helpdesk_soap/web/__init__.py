@@ -87,6 +87,8 @@ def create_web_app(runtime, config: Config, testing: bool = False) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(desk.bp)
+    from . import desk_admin  # the staff desk's admin pages (issue 26)
+    app.register_blueprint(desk_admin.bp)
     return app
 
 

@@ -45,6 +45,9 @@ def mo_bytes(po: bytes, locale: str) -> bytes:
 
 def catalogue(template: Catalog, locale: str) -> Catalog:
     from .translations.de import GERMAN
+    from .translations.de_desk import GERMAN_DESK  # the staff desk's texts (issue 26)
+
+    GERMAN = {**GERMAN, **GERMAN_DESK}
 
     catalog = Catalog(locale=locale, project="helpdesk-soap", fuzzy=False, creation_date=DATE,
                       revision_date=DATE)

@@ -37,3 +37,5 @@ def seeded(uow_factory):
 
 # The portal's Flask app on the real store (tests/integration/webapp.py).
 from tests.integration.webapp import portal  # noqa: E402,F401
+# The staff desk's set-up on top of it: two more technicians and an admin (deskapp.py).
+from tests.integration.deskapp import desk  # noqa: E402,F401

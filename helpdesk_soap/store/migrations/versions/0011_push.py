@@ -16,7 +16,7 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 UTCDateTime = lambda: sa.DateTime(timezone=True)  # noqa: E731
 
 revision: str = '0011'
-down_revision: Union[str, Sequence[str], None] = '0009'
+down_revision: Union[str, Sequence[str], None] = '0010'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
