@@ -27,16 +27,16 @@ class AdminOverview:
     request_types: dict
 
 
-def request_types() -> dict:
+def request_types(uow: UnitOfWork):
     """The request types, read-only here: the one place the admin pages read them."""
-    return workflow.request_types()
+    return workflow.request_types(uow)
 
 
 def overview(uow: UnitOfWork, principal: Principal) -> AdminOverview:
     require_admin(principal)
     return AdminOverview(uow.admin.customers(), uow.admin.organisations(),
                          uow.admin.logins(utcnow()), uow.statuses.list(),
-                         uow.settings.get().as_mapping(), request_types())
+                         uow.settings.get().as_mapping(), request_types(uow))
 
 
 def add_customer(uow: UnitOfWork, principal: Principal, number: str, name: str):

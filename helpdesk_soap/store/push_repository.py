@@ -14,12 +14,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..domain.events import EventDraft, EventType, parse_events
 from .models import CustomerRow, LoginRow
 from .push_models import ListenerRow, PushDeliveryRow, PushEventRow
+from .repository import _core
 from .session import StoreSession
 
 
@@ -58,6 +59,21 @@ class Outgoing:
     change_seq: int
     state: dict
     created_at: datetime
+
+
+#: The listeners a change of a call reaches (Call.visible_to): those of its customer's
+#: logins, of the customers of its customer's organisation, and of the login that filed it;
+#: never those of the login that made the change (no echo).
+_ORGANISATION = (select(CustomerRow.organisation_id)
+                 .where(CustomerRow.id == bindparam("customer_id")).scalar_subquery())
+_AUDIENCE = (select(ListenerRow.id, ListenerRow.events)
+             .join(LoginRow, LoginRow.id == ListenerRow.login_id)
+             .where(ListenerRow.active.is_(True), LoginRow.active.is_(True),
+                    or_(ListenerRow.customer_id == bindparam("customer_id"),
+                        ListenerRow.customer_id.in_(select(CustomerRow.id).where(
+                            CustomerRow.organisation_id == _ORGANISATION)),
+                        ListenerRow.login_id == bindparam("created_by")),
+                    ListenerRow.login_id != bindparam("origin")))
 
 
 def _listener(row: ListenerRow, counts: dict | None = None) -> Listener:
@@ -118,20 +134,13 @@ class PushRepository:
               created_by_login_id: int | None, now: datetime) -> int:
         """Store the draft's events and a delivery for each listener that wants them; the
         number of deliveries. Listeners of the login that made the change get none."""
-        # Who sees the call (Call.visible_to): its customer's logins, the logins of the
-        # customers of its customer's organisation, and the login that filed it.
-        organisation = (select(CustomerRow.organisation_id).where(CustomerRow.id == customer_id)
-                        .scalar_subquery())
-        audience = [ListenerRow.customer_id == customer_id, ListenerRow.customer_id.in_(
-            select(CustomerRow.id).where(CustomerRow.organisation_id == organisation))]
-        if created_by_login_id is not None:
-            audience.append(ListenerRow.login_id == created_by_login_id)
-        query = (select(ListenerRow.id, ListenerRow.events)
-                 .join(LoginRow, LoginRow.id == ListenerRow.login_id)
-                 .where(ListenerRow.active.is_(True), LoginRow.active.is_(True), or_(*audience)))
-        if draft.origin_login_id is not None:
-            query = query.where(ListenerRow.login_id != draft.origin_login_id)
-        listeners = [(lid, set(events.split(","))) for lid, events in self.session.execute(query)]
+        # On every write's path: one prepared module-level statement (store/prepared.py),
+        # with -1 standing for "no such login" (ids are positive).
+        params = {"customer_id": customer_id,
+                  "created_by": -1 if created_by_login_id is None else created_by_login_id,
+                  "origin": -1 if draft.origin_login_id is None else draft.origin_login_id}
+        listeners = [(lid, set(events.split(",")))
+                     for lid, events in _core(self.session, _AUDIENCE, params)]
         count = 0
         state = json.dumps(draft.state, sort_keys=True)
         for event_type in draft.types:

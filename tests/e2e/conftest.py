@@ -136,3 +136,7 @@ def server(request, tmp_path_factory):
         drop_database()
         log = srv.log.read_text()
         assert "Traceback" not in log, log
+
+
+# The browser journeys' fixtures (tests/support/browser.py).
+from tests.support.browser import browser, images, page  # noqa: E402,F401

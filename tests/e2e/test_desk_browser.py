@@ -8,12 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from zeep.exceptions import Fault
 
-from tests.e2e import test_portal_browser as portal_browser
-from tests.e2e.test_portal_browser import IMAGES, log_in
-
-# The portal's chromium and page fixtures, shared.
-browser = portal_browser.browser
-page = portal_browser.page
+from tests.support.browser import log_in
 
 TECH, TECH2, ADMIN = "desk-tech", "desk-tech2", "desk-admin"
 PASSWORD = "desk-password-1"
@@ -32,7 +27,7 @@ def _mails_to(server, name: str) -> int:
                       r=f"{name}@helpdesk.example")[0][0]
 
 
-def test_a_soap_call_worked_at_the_desk_and_accepted_by_the_customers_system(page, server):
+def test_a_soap_call_worked_at_the_desk_and_accepted_by_the_customers_system(page, server, images):
     _staff_logins(server)
     soap = server.client("acme-tts")
     earlier = [soap.service.CreateCall(Call={
@@ -55,7 +50,7 @@ def test_a_soap_call_worked_at_the_desk_and_accepted_by_the_customers_system(pag
     log_in(page, TECH, PASSWORD)
     expect(page.get_by_role("heading", name="Queue")).to_be_visible()
     expect(page.get_by_role("link", name="Baggage belt 4 stops every hour")).to_be_visible()
-    page.screenshot(path=str(IMAGES / "desk-queue.png"), full_page=True)
+    page.screenshot(path=str(images / "desk-queue.png"), full_page=True)
     page.get_by_label("Search subject or ticket id").fill("TTS-1003")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("link", name="Wi-Fi drops in the east wing")).to_have_count(0)
@@ -85,7 +80,7 @@ def test_a_soap_call_worked_at_the_desk_and_accepted_by_the_customers_system(pag
     expect(page.get_by_text("Proposed; waiting for the customer's answer.")).to_be_visible()
     page.goto(f"/desk/calls/{filed.CallId}")
     page.set_viewport_size({"width": 1200, "height": 1150})
-    page.screenshot(path=str(IMAGES / "desk-call.png"))
+    page.screenshot(path=str(images / "desk-call.png"))
     page.set_viewport_size({"width": 1200, "height": 860})
 
     # The ticket system sees the public entry and the proposal, nothing internal.
