@@ -129,6 +129,16 @@ class StoreGauges:
         for outcome in ("accepted", "threaded", "ignored", "quarantined"):
             intake.add_metric([outcome], values["intake"].get(outcome, 0))
         yield intake
+        push = GaugeMetricFamily("helpdesk_push_deliveries", "Push deliveries to listeners by "
+                                 "state (pending: due or retrying; parked: given up, waiting "
+                                 "for a redelivery; delivered).", labels=["state"])
+        for state in ("pending", "parked", "delivered"):
+            push.add_metric([state], values["push"].get(state, 0))
+        yield push
+        failing = GaugeMetricFamily("helpdesk_push_listeners_failing", "Active listeners whose "
+                                    "last delivery failed (docs/push.md).")
+        failing.add_metric([], values["push_failing"])
+        yield failing
 
     def _values(self) -> dict | None:
         now = time.monotonic()
@@ -143,6 +153,7 @@ class StoreGauges:
     def _read(self) -> dict | None:
         from ..services.calls import utcnow
         from ..store.models import MailMessageRow, OutboxRow, SessionRow
+        from ..store.push_models import ListenerRow, PushDeliveryRow
         from .health import probe_engine
 
         if self._engine is None:
@@ -158,10 +169,15 @@ class StoreGauges:
                     select(MailMessageRow.outcome, func.count())
                     .where(MailMessageRow.direction == "in")
                     .group_by(MailMessageRow.outcome)).all() if o in names}
+                push = dict(conn.execute(select(PushDeliveryRow.state, func.count())
+                                         .group_by(PushDeliveryRow.state)).all())
+                push_failing = conn.execute(select(func.count()).select_from(ListenerRow).where(
+                    ListenerRow.active.is_(True), ListenerRow.consecutive_failures > 0)).scalar_one()
         except Exception:
             return None
         intake["quarantined"] = self._quarantined()
-        return {"sessions": sessions, "outbox": outbox, "intake": intake}
+        return {"sessions": sessions, "outbox": outbox, "intake": intake, "push": push,
+                "push_failing": push_failing}
 
     def _quarantined(self) -> int:
         try:

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
 from zeep.exceptions import Fault
 
 from helpdesk_soap.push import signing
@@ -210,6 +211,19 @@ def test_order_per_call_under_four_concurrent_writers(push_server, receiver):
         _remove(client, listener)
 
 
+def _wait_for_metric(server, sample: str) -> None:
+    """Until /metrics shows ``sample`` at 1 or more (its gauges are read every few seconds)."""
+    deadline = time.monotonic() + LIVENESS
+    while True:
+        text = requests.get(server.url + "/metrics", timeout=10).text
+        values = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                  if line.startswith(sample + " ")]
+        if values and values[0] >= 1:
+            return
+        assert time.monotonic() < deadline, f"{sample} never reached 1:\n{text}"
+        time.sleep(0.5)
+
+
 def test_a_receiver_down_throughout_is_parked_then_redelivered_by_the_cli(push_server, receiver):
     receiver.answer = lambda n: 500
     client, listener = _listen(push_server, receiver)
@@ -221,6 +235,8 @@ def test_a_receiver_down_throughout_is_parked_then_redelivered_by_the_cli(push_s
             time.sleep(0.2)
         assert "FAILING" in push_server.cli("push", "status")
         assert len(receiver.requests) == 4  # MAX_ATTEMPTS, then parked
+        _wait_for_metric(push_server, 'helpdesk_push_deliveries{state="parked"}')
+        _wait_for_metric(push_server, "helpdesk_push_listeners_failing")
         receiver.answer = lambda n: 200
         assert "1 deliveries" in push_server.cli("push", "redeliver", "--listener", str(listener))
         receiver.wait_for(lambda: len(receiver.accepted(call_id)) == 1, "the redelivery")
