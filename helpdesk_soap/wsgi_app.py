@@ -21,7 +21,9 @@ class Service:
 
     def __call__(self, environ, start_response) -> Iterable[bytes]:
         path = (environ.get("PATH_INFO") or "/").rstrip("/") or "/"
-        if path in self._soap_paths:
+        if path in self._soap_paths or _speaks_soap(environ):
+            # A SOAP request to a wrong path gets the gateway's Client.NotFound fault, not
+            # the web's HTML page.
             return self.gateway(environ, start_response)
         response = self.web(environ, start_response)
         after = self.runtime.after_response
@@ -30,6 +32,12 @@ class Service:
     def close(self) -> None:
         if self.runtime.close is not None:
             self.runtime.close()
+
+
+def _speaks_soap(environ) -> bool:
+    content_type = environ.get("CONTENT_TYPE", "").lower()
+    return "HTTP_SOAPACTION" in environ or content_type.startswith(
+        ("text/xml", "application/soap+xml"))
 
 
 def create_service(config: Config) -> Service:

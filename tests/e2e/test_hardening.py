@@ -176,7 +176,8 @@ def test_limits_and_wrong_soapaction_and_edges(server):
     # GET /helpdesk answers the service page (tests/e2e/test_ops.py); PUT is refused.
     for method, path, status, code in (("PUT", "/helpdesk", 405, "Client.MethodNotAllowed"),
                                        ("POST", "/nowhere", 404, "Client.NotFound")):
-        response = requests.request(method, server.url + path, data=b"x", timeout=10)
+        response = requests.request(method, server.url + path, data=b"x", timeout=10,
+                                    headers={"Content-Type": "text/xml; charset=utf-8"})
         assert response.status_code == status and fault(response)["code"] == code
 
 
