@@ -213,8 +213,9 @@ _BY_KIND = "services.calls:by-kind"
 
 
 def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int, accepted: bool,
-                            comment: str = "", now: datetime | None = None) -> AnswerOutcome:
+                            comment: str | None = "", now: datetime | None = None) -> AnswerOutcome:
     now = now or utcnow()
+    comment = (comment or "").strip()
 
     def answer() -> AnswerOutcome:
         # On a Conflict someone changed the call meanwhile (e.g. the same answer, sent twice
@@ -225,14 +226,14 @@ def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int,
         target = _status(uow, settings.solution_accepted_status if accepted
                          else settings.solution_rejected_status)
         before = call.status_code
-        changed = call.answer_solution(accepted, comment.strip(), target,
+        changed = call.answer_solution(accepted, comment, target,
                                        author=principal.login_name, now=now)
         if not changed:
             return AnswerOutcome(call, _status(uow, call.status_code), False)
         events = (status_events(_status(uow, before), target, call.result)
                   if before != target.code else [])
         push.save(uow, call, events, principal.login_id, now)
-        staff_notify.solution_answered(uow, call, accepted, comment.strip(), now)
+        staff_notify.solution_answered(uow, call, accepted, comment, now)
         uow.commit()
         return AnswerOutcome(call, target, True)
 
