@@ -239,5 +239,5 @@ def test_the_rules_of_the_staff_methods_live_in_the_services(uow_factory, seeded
         staff.record_time(uow, ids[0], 5, "", technician="", author="tech")
     with uow_factory() as uow:
         records = uow.time_records.for_call(ids[0])
-    assert [(r.technician, r.minutes, r.note) for r in records] == [("tech", 15, ""),
-                                                                     ("tech", 5, "")]
+    got = [(r.technician, r.minutes, r.note) for r in records]
+    assert got == [("tech", 15, ""), ("tech", 5, "")]
