@@ -215,11 +215,12 @@ def portal() -> None:
 @click.argument("state", type=click.Choice(["active", "inactive"]))
 @pass_config
 def portal_set(config: Config, customer_number: str | None, organisation: str | None, state: str) -> None:
-    from .services import admin
+    from .services import desk_admin
+    from .services.auth import OPERATOR
 
     with unit_of_work(config) as uow:
-        admin.set_portal_active(uow, state == "active", customer_number=customer_number,
-                                organisation=organisation)
+        desk_admin.set_portal_active(uow, OPERATOR, state == "active",
+                                     customer_number=customer_number, organisation=organisation)
     click.echo(f"portal of {customer_number or organisation} is {state}")
 
 

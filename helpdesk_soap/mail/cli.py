@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _engine, customer, login, main, pass_config, unit_of_work
+from ..cli import customer, login, main, pass_config, unit_of_work
 from ..config import Config, default_quarantine_dir
 
 #: sysexits.h EX_TEMPFAIL: an MTA keeps the message and delivers it again later.
@@ -28,7 +28,7 @@ def _intake(config: Config):
 
     logging.basicConfig(level=config.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    engine = _engine(config)
+    engine = _current_engine(config)
     factory = make_session_factory(engine)
     try:
         files = FileStore(config.attachment_root)
@@ -37,6 +37,26 @@ def _intake(config: Config):
                          config.mail_max_bytes)
     finally:
         engine.dispose()
+
+
+def _current_engine(config: Config):
+    """An engine on a database whose schema is at the code's heads; intake never migrates.
+
+    A schema that is behind (or no schema, or a store that does not answer) exits 75:
+    an MTA keeps the message and delivers it again once ``helpdesk-soap db upgrade`` ran.
+    """
+    from ..domain.errors import StoreUnavailable
+    from ..store.engine import make_engine
+    from ..store.migrate import SchemaNotCurrent, check_current
+
+    engine = make_engine(config.database_url)
+    try:
+        check_current(engine)
+    except (SchemaNotCurrent, StoreUnavailable) as exc:
+        engine.dispose()
+        click.echo(f"helpdesk-soap: mail not taken in: {exc}", err=True)
+        sys.exit(EX_TEMPFAIL)
+    return engine
 
 
 def _every(interval: float, loop: bool, body) -> None:

@@ -21,18 +21,6 @@ TIMEOUT_SECONDS = 2
 CACHE_SECONDS = 1.0
 
 
-def head_revisions() -> frozenset[str]:
-    """The migrations' head(s), as the code ships them."""
-    from alembic.script import ScriptDirectory
-    from alembic.config import Config
-
-    from ..store.migrate import SCRIPT_LOCATION
-
-    cfg = Config()
-    cfg.set_main_option("script_location", SCRIPT_LOCATION)
-    return frozenset(ScriptDirectory.from_config(cfg).get_heads())
-
-
 def probe_engine(database_url: str):
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
@@ -68,6 +56,8 @@ class Readiness:
 
     def _check(self) -> tuple[bool, dict]:
         if self._heads is None:
+            from ..store.migrate import head_revisions  # Alembic only once a probe comes
+
             self._heads = head_revisions()
         if self._engine is None:
             self._engine = probe_engine(self._url)

@@ -6,6 +6,7 @@ the principal's role decides what may be attached and seen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.attachments import (Attachment, StagedContent, check_upload, normalise_content_type,
@@ -27,11 +28,50 @@ def add_attachment(uow: UnitOfWork, principal: Principal, call_id: int, file_nam
     may attach to any call, internal files included. The bytes go to the file store before
     the row is committed, so a committed attachment always has its content. ``content`` is
     the bytes, or a large upload already staged in the file store (adopted only once every
-    rule has passed; whoever staged it discards it otherwise).
+    rule has passed; whoever staged it discards it otherwise). One unit of work: this
+    commits (``attach_uncommitted`` is the same for a caller that owns the transaction).
     """
+    upload = _store_content(uow, principal, call_id, file_name, content_type, content, visibility)
+    now = now or utcnow()
+
+    def attach() -> Attachment:
+        uow.begin_write()
+        attachment = _record(uow, principal, call_id, upload, visibility, now)
+        uow.commit()
+        return attachment
+
+    return retry_on_conflict(uow, attach)
+
+
+def attach_uncommitted(uow: UnitOfWork, principal: Principal, call_id: int, file_name: str,
+                       content_type: str, content: bytes | StagedContent, *,
+                       visibility: Visibility = Visibility.PUBLIC,
+                       now: datetime | None = None) -> Attachment:
+    """``add_attachment``'s rules in the caller's write transaction, which it does not commit.
+
+    The e-mail intake attaches a message's files this way, so the call, its entries,
+    every attachment and the Message-ID commit together or not at all. The bytes are
+    in the file store already; should the caller roll back, they stay unreferenced
+    (harmless, see ``store/files.py``).
+    """
+    upload = _store_content(uow, principal, call_id, file_name, content_type, content, visibility)
+    return _record(uow, principal, call_id, upload, visibility, now or utcnow())
+
+
+@dataclass(frozen=True, slots=True)
+class _Upload:
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _store_content(uow: UnitOfWork, principal: Principal, call_id: int, file_name: str,
+                   content_type: str, content: bytes | StagedContent,
+                   visibility: Visibility) -> _Upload:
+    """Every rule of an upload, then its bytes into the file store."""
     if uow.files is None:
         raise ConfigurationError("No attachment store is configured.")
-    now = now or utcnow()
     settings = uow.settings.get()
     content_type = normalise_content_type(content_type)
     size = content.size if isinstance(content, StagedContent) else len(content)
@@ -42,21 +82,21 @@ def add_attachment(uow: UnitOfWork, principal: Principal, call_id: int, file_nam
         raise InvalidArgument("Customers attach public files only.", field="Visibility")
     _target(uow, principal, call_id)  # no bytes are written for a call the caller cannot use
     sha256 = uow.files.adopt(content) if isinstance(content, StagedContent) else uow.files.put(content)
+    return _Upload(name, content_type, size, sha256)
 
-    def attach() -> Attachment:
-        uow.begin_write()
-        call = _target(uow, principal, call_id)
-        attachment = uow.attachments.add(call.id, name, content_type, size, sha256,
-                                         visibility, principal.login_name, now)
-        call.record(Entry(EntryKind.HISTORY, f"Attachment added: {name} ({size} bytes).",
-                          principal.login_name, now, visibility=visibility))
-        uow.calls.save(call)
-        if not principal.role.is_staff:
-            uow.calls.set_staff_unread(call.id, True)
-        uow.commit()
-        return attachment
 
-    return retry_on_conflict(uow, attach)
+def _record(uow: UnitOfWork, principal: Principal, call_id: int, upload: _Upload,
+            visibility: Visibility, now: datetime) -> Attachment:
+    """The attachment's row and its history entry, in the open write transaction."""
+    call = _target(uow, principal, call_id)
+    attachment = uow.attachments.add(call.id, upload.name, upload.content_type, upload.size,
+                                     upload.sha256, visibility, principal.login_name, now)
+    call.record(Entry(EntryKind.HISTORY, f"Attachment added: {upload.name} ({upload.size} bytes).",
+                      principal.login_name, now, visibility=visibility))
+    uow.calls.save(call)
+    if not principal.role.is_staff:
+        uow.calls.set_staff_unread(call.id, True)
+    return attachment
 
 
 def _target(uow: UnitOfWork, principal: Principal, call_id: int) -> Call:

@@ -148,6 +148,12 @@ def check_portal(uow: UnitOfWork, principal: Principal) -> None:
         raise ServiceUnavailable()
 
 
+#: The machine's operator. The CLI acts as this system admin, explicitly: whoever may run
+#: ``helpdesk-soap`` against the database is trusted like an admin (there is no login row;
+#: changes are recorded as made by "cli", as the communication log's are).
+OPERATOR = Principal(None, "cli", None, role=Role.ADMIN)
+
+
 def require_role(principal: Principal, *roles: Role) -> None:
     if principal.role not in roles:
         raise AccessDenied()

@@ -13,7 +13,7 @@ from ..domain.model import (Call, CallRequest, Entry, EntryKind, Principal, Role
                             Visibility, Warning, contact_url, links_base, visible_result)
 from ..domain.settings import Settings, decide_intake
 from . import push, staff_notify
-from .unit_of_work import Conflict, UnitOfWork
+from .unit_of_work import Conflict, UnitOfWork, retry_on_conflict
 
 
 def utcnow() -> datetime:
@@ -213,33 +213,31 @@ _BY_KIND = "services.calls:by-kind"
 
 
 def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int, accepted: bool,
-                            comment: str = "", now: datetime | None = None) -> AnswerOutcome:
+                            comment: str | None = "", now: datetime | None = None) -> AnswerOutcome:
     now = now or utcnow()
-    for attempt in (1, 2):
+    comment = (comment or "").strip()
+
+    def answer() -> AnswerOutcome:
+        # On a Conflict someone changed the call meanwhile (e.g. the same answer, sent twice
+        # at once): re-read and decide again; the second pass is then a no-op or a fault.
         uow.begin_write()
         call = visible_call(uow, principal, call_id)
         settings: Settings = uow.settings.get()
         target = _status(uow, settings.solution_accepted_status if accepted
                          else settings.solution_rejected_status)
         before = call.status_code
-        changed = call.answer_solution(accepted, comment.strip(), target,
+        changed = call.answer_solution(accepted, comment, target,
                                        author=principal.login_name, now=now)
         if not changed:
             return AnswerOutcome(call, _status(uow, call.status_code), False)
-        try:
-            events = (status_events(_status(uow, before), target, call.result)
-                      if before != target.code else [])
-            push.save(uow, call, events, principal.login_id, now)
-            staff_notify.solution_answered(uow, call, accepted, comment.strip(), now)
-            uow.commit()
-            return AnswerOutcome(call, target, True)
-        except Conflict:
-            # Someone changed the call meanwhile (e.g. the same answer, sent twice at
-            # once). Re-read and decide again; the second pass is then a no-op or a fault.
-            uow.rollback()
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+        events = (status_events(_status(uow, before), target, call.result)
+                  if before != target.code else [])
+        push.save(uow, call, events, principal.login_id, now)
+        staff_notify.solution_answered(uow, call, accepted, comment, now)
+        uow.commit()
+        return AnswerOutcome(call, target, True)
+
+    return retry_on_conflict(uow, answer, attempts=2)
 
 
 def visible_call(uow: UnitOfWork, principal: Principal, call_id: int) -> Call:

@@ -21,6 +21,8 @@ from .unit_of_work import UnitOfWork
 
 MAX_MINUTES = 7 * 24 * 60
 MAX_PAGE = 200
+#: ListCommlog's page when the caller names none.
+DEFAULT_PAGE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +89,10 @@ def switches(uow: UnitOfWork, principal: Principal | None, now: datetime | None 
 
 
 def entries(uow: UnitOfWork, principal: Principal | None, login_name: str | None = None,
-            before_id: int | None = None, limit: int = 50) -> list:
+            before_id: int | None = None, limit: int | None = None) -> list:
     """The newest entries first (of one login, or all); page on with ``before_id``."""
     _actor(principal, Role.STAFF, Role.ADMIN)
+    limit = DEFAULT_PAGE if limit is None else limit
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidArgument(f"PageSize must be from 1 to {MAX_PAGE}.", field="PageSize", limit=MAX_PAGE)
     return uow.commlog.entries(_login_id(uow, login_name), before_id, limit)

@@ -1,5 +1,6 @@
-"""The admin pages' use cases (issue 26): admins only. Most are the CLI's functions in
-services/admin.py and services/tokens.py behind the admin check; the rest are new here."""
+"""The admin use cases (issue 26): admins only. Most are functions of services/admin.py and
+services/tokens.py behind the admin check; the rest are new here. The desk's admin pages,
+/staff and the CLI (as ``auth.OPERATOR``, a system admin) all come through here."""
 
 from __future__ import annotations
 
@@ -8,13 +9,9 @@ from dataclasses import dataclass
 from ..domain.errors import InvalidArgument
 from ..domain.model import Principal, Role, Stage, Status
 from . import admin, tokens, workflow
-from .auth import require_role
 from .calls import utcnow
+from .staff import require_admin
 from .unit_of_work import UnitOfWork
-
-
-def require_admin(principal: Principal) -> None:
-    require_role(principal, Role.ADMIN)
 
 
 @dataclass(frozen=True, slots=True)

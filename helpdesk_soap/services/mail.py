@@ -27,7 +27,7 @@ from .auth import check_portal
 from . import push
 from .calls import file_call, utcnow
 from ..domain.events import EventType
-from .unit_of_work import Conflict, UnitOfWork
+from .unit_of_work import UnitOfWork, retry_on_conflict
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +47,16 @@ class Sender:
 
 def ingest_mail(uow: UnitOfWork, mail: InboundMail, now: datetime | None = None) -> IngestOutcome:
     now = now or utcnow()
-    for attempt in (1, 2):
+
+    def take() -> IngestOutcome:
+        # After a Conflict the Message-ID may have arrived meanwhile (this check then
+        # answers), or the call changed under a reply: decide again on fresh data.
         uow.begin_write()
         if uow.mail.known(mail.message_id):
             return IngestOutcome("duplicate", reason=f"Message-ID {mail.message_id} already taken in")
-        try:
-            return _ingest(uow, mail, now)
-        except Conflict:
-            # The Message-ID arrived meanwhile (the check above answers on the next pass),
-            # or the call changed under a reply: decide again.
-            uow.rollback()
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+        return _ingest(uow, mail, now)
+
+    return retry_on_conflict(uow, take, attempts=2)
 
 
 def _ingest(uow: UnitOfWork, mail: InboundMail, now: datetime) -> IngestOutcome:
@@ -88,10 +85,8 @@ def _ingest(uow: UnitOfWork, mail: InboundMail, now: datetime) -> IngestOutcome:
         uow.calls.set_staff_unread(call.id, True)
         uow.assignments.mark_all_unseen(call.id)
     uow.mail.settle(row, kind, call.id)
-    if accepted:
-        store_attachments(uow, call.id, mail.sender, accepted, now)  # commits, with the call
-    else:
-        uow.commit()
+    store_attachments(uow, call.id, mail.sender, accepted, now)
+    uow.commit()  # the call, its entries, every attachment and the Message-ID: at once
     return IngestOutcome(kind, call.id)
 
 
@@ -172,9 +167,9 @@ def store_attachments(uow: UnitOfWork, call_id: int, sender: str, accepted: list
 
     The intake has already decided which call the message belongs to, so the files
     are attached on its behalf (a system principal named after the sender), public,
-    as the customer sent them. The first one commits the message's transaction.
+    as the customer sent them, in the message's transaction: nothing here commits.
     """
     system = Principal(None, sender, None, role=Role.STAFF)
     for a in accepted:
-        attachment_service.add_attachment(uow, system, call_id, a.file_name, a.content_type,
-                                          a.content, now=now)
+        attachment_service.attach_uncommitted(uow, system, call_id, a.file_name, a.content_type,
+                                              a.content, now=now)

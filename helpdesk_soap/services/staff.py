@@ -26,6 +26,8 @@ from .notify import notify_customer
 from .unit_of_work import UnitOfWork
 
 MAX_PAGE = 200
+#: ListCalls' page when the caller names none.
+DEFAULT_PAGE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,8 @@ def _save(uow: UnitOfWork, call: Call, events=(), now: datetime | None = None) -
 
 
 def list_calls(uow: UnitOfWork, where: CallFilter, cursor: str | None = None,
-               limit: int = 50) -> CallPage:
+               limit: int | None = None) -> CallPage:
+    limit = DEFAULT_PAGE if limit is None else limit
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidArgument(f"PageSize must be between 1 and {MAX_PAGE}.", field="PageSize")
     rows, next_cursor = uow.calls.search(where, cursor, limit)
@@ -105,9 +108,11 @@ def get_call(uow: UnitOfWork, principal: Principal, call_id: int) -> StaffCallVi
 MAX_MINUTES = 24 * 60
 
 
-def record_time(uow: UnitOfWork, call_id: int, minutes: int, note: str, *, technician: str,
-                author: str, now: datetime | None = None) -> Call:
-    """Record time a technician spent on a call; customers see the sum as time spent."""
+def record_time(uow: UnitOfWork, call_id: int, minutes: int, note: str | None, *,
+                technician: str | None = None, author: str, now: datetime | None = None) -> Call:
+    """Record time a technician (the author, unless named) spent on a call; customers see
+    the sum as time spent."""
+    technician = technician or author
     if not 1 <= minutes <= MAX_MINUTES:
         raise InvalidArgument(f"Minutes must be between 1 and {MAX_MINUTES}.", field="Minutes",
                               limit=MAX_MINUTES)

@@ -82,7 +82,7 @@ class HelpdeskService(ServiceBase):
         """Accept or reject the proposed solution. Sending the same answer again changes nothing."""
         scope = ctx.udc
         return t.acceptance_result(calls.set_solution_acceptance(
-            scope.uow, scope.principal, CallId, Accepted, Comment or ""))
+            scope.uow, scope.principal, CallId, Accepted, Comment))
 
     @rpc(t.opt(Integer32), t.opt(Integer32), t.opt(Unicode, max_len=64), t.opt(t.Stage),
          t.opt(t.Category), t.opt(Unicode, max_len=200), t.opt(Unicode, max_len=200),

@@ -10,7 +10,7 @@ from spyne import Boolean, ByteArray, DateTime, Integer32, Integer64, ServiceBas
 
 from ..domain import model as dm
 from ..domain.request_types import FieldState
-from ..services import admin, attachments, commlog, request_types, staff, tokens
+from ..services import attachments, commlog, desk_admin, request_types, staff, tokens
 from . import commlog_types as ct
 from . import faults as f
 from . import sessions
@@ -44,7 +44,7 @@ class StaffService(ServiceBase):
     def ListCalls(ctx, Status, Stage, CustomerId, ChangedSince, Cursor, PageSize):
         """Calls in order of last change, filtered; page on with NextCursor (PageSize at most 200)."""
         where = staff.CallFilter(Status, str(Stage) if Stage is not None else None, CustomerId, ChangedSince)
-        return st.call_list(staff.list_calls(ctx.udc.uow, where, Cursor, 50 if PageSize is None else PageSize))
+        return st.call_list(staff.list_calls(ctx.udc.uow, where, Cursor, PageSize))
 
     @rpc(t.req(Integer64), _returns=t.req(st.StaffCallData), _throws=CALL_FAULTS)
     def GetCall(ctx, CallId):
@@ -100,8 +100,8 @@ class StaffService(ServiceBase):
     @rpc(t.opt(Unicode, max_len=64), t.opt(Unicode, max_len=200), t.req(Boolean), _throws=CALL_FAULTS)
     def SetPortalActive(ctx, CustomerId, Organisation, Active):
         """Admins only: switch a customer's or organisation's portal on or off."""
-        staff.require_admin(ctx.udc.principal)
-        admin.set_portal_active(ctx.udc.uow, Active, customer_number=CustomerId, organisation=Organisation)
+        desk_admin.set_portal_active(ctx.udc.uow, ctx.udc.principal, Active,
+                                     customer_number=CustomerId, organisation=Organisation)
 
     @rpc(t.req(Integer64), t.req(Unicode, max_len=255, min_len=1), t.req(Unicode, max_len=200),
          t.req(ByteArray), t.req(t.Visibility), _returns=t.req(t.AttachmentInfo),
@@ -124,8 +124,7 @@ class StaffService(ServiceBase):
         """Record minutes a technician (the caller, unless named) spent on a call. Customers see
         the sum as the time spent on their call."""
         return st.change_result(staff.record_time(
-            ctx.udc.uow, CallId, Minutes, Note or "", technician=Technician or _author(ctx),
-            author=_author(ctx)))
+            ctx.udc.uow, CallId, Minutes, Note, technician=Technician, author=_author(ctx)))
 
     @rpc(_returns=t.req(st.RequestTypeConfigList), _throws=f.COMMON)
     def GetRequestTypeConfiguration(ctx):
@@ -171,7 +170,7 @@ class StaffService(ServiceBase):
         """Recorded exchanges, newest first (of one login, or all); page on with BeforeId
         (the last EntryId seen). PageSize at most 200."""
         return ct.entry_list(commlog.entries(ctx.udc.uow, ctx.udc.principal, LoginName, BeforeId,
-                                             50 if PageSize is None else PageSize))
+                                             PageSize))
 
     @rpc(t.req(Integer64), _returns=t.req(ct.CommlogEntry), _throws=CALL_FAULTS)
     def GetCommlogEntry(ctx, EntryId):

@@ -61,7 +61,33 @@ def test_an_unavailable_store_is_a_temporary_failure_and_nothing_is_quarantined(
     assert not (tmp_path / "quarantine").exists()
 
 
+def test_intake_checks_the_schema_version_and_never_migrates(database_url, tmp_path):
+    """A database behind the code: exit 75 (the MTA keeps the message) naming the command."""
+    from helpdesk_soap.store.engine import make_engine
+    from helpdesk_soap.store.migrate import current_revisions, head_revisions, upgrade
+
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine, "0010")
+        raw = (CORPUS / "plain_utf8.eml").read_bytes()
+        behind = run(database_url, tmp_path, "mail", "ingest", stdin=raw)
+        assert behind.returncode == 75
+        err = behind.stderr.decode()
+        assert "run `helpdesk-soap db upgrade` first" in err and "at 0010," in err
+        assert "Traceback" not in err and behind.stdout == b""
+        assert current_revisions(engine) == {"0010"}  # not migrated behind the operator's back
+        assert not (tmp_path / "quarantine").exists()
+        assert run(database_url, tmp_path, "db", "upgrade").returncode == 0
+        assert current_revisions(engine) == head_revisions()
+        again = run(database_url, tmp_path, "mail", "ingest", stdin=raw)
+        assert again.returncode == 0, again.stderr
+        assert again.stdout.decode().startswith("stdin: created call ")
+    finally:
+        engine.dispose()
+
+
 def test_maildir_poller_takes_in_and_removes_each_message(database_url, tmp_path):
+    assert run(database_url, tmp_path, "db", "upgrade").returncode == 0  # intake does not migrate
     box = mailbox.Maildir(tmp_path / "Maildir", create=True)
     for name in ("plain_utf8.eml", "auto_reply.eml", "malformed_no_from.eml"):
         box.add((CORPUS / name).read_bytes())

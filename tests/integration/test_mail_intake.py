@@ -113,6 +113,57 @@ def test_attachments_are_stored_and_a_refused_one_is_named_for_staff(intake, uow
     assert "pbx-log.pdf" not in internal[0]
 
 
+def test_a_failure_on_the_second_attachment_stores_nothing_and_the_message_comes_again(
+        intake, uow_factory, files):
+    """A message is one transaction: the call, its entries, every attachment and the Message-ID.
+
+    The attachment store refuses the second file (a plain file stands where its directory
+    must go, as a full or broken disk would): nothing of the message is kept, the MTA is
+    told to try again, and once the store is repaired the same message is taken in whole.
+    """
+    import hashlib
+
+    from sqlalchemy import func, select
+
+    from helpdesk_soap.mail.intake import TemporaryFailure
+    from helpdesk_soap.mail.parse import parse_message
+    from helpdesk_soap.store.models import AttachmentRow, EntryRow, MailMessageRow
+
+    raw = corpus("multipart_attachments.eml")
+    mail = parse_message(raw)
+    first, second = [a for a in mail.attachments if a.file_name in ("pbx-log.pdf", "screen.png")]
+    first_sha, second_sha = (hashlib.sha256(a.content).hexdigest() for a in (first, second))
+    assert first_sha[:2] != second_sha[:2]  # only the second one's directory is blocked
+    files.root.mkdir(parents=True)
+    blocker = files.root / second_sha[:2]
+    blocker.write_bytes(b"not a directory")
+
+    def stored() -> list[int]:
+        with uow_factory() as uow:
+            return [uow.session.scalar(select(func.count()).select_from(row))
+                    for row in (AttachmentRow, EntryRow, MailMessageRow)]
+
+    with pytest.raises(TemporaryFailure):
+        intake.take(raw)
+    assert files.path(first_sha).exists()  # the first file was written: the failure came after it
+    assert count_calls(uow_factory) == 0
+    assert stored() == [0, 0, 0]
+    with uow_factory() as uow:
+        assert not uow.mail.known(mail.message_id)
+    assert not (intake.quarantine_dir).exists()
+
+    blocker.unlink()
+    result = intake.take(raw)
+    assert result.kind == "created"
+    assert count_calls(uow_factory) == 1
+    with uow_factory() as uow:
+        names = sorted(a.file_name for a in uow.attachments.for_call(result.call_id))
+        assert uow.mail.known(mail.message_id)
+    assert names == ["pbx-log.pdf", "screen.png"]
+    assert files.get(second_sha) == second.content
+    assert intake.take(raw).kind == "duplicate"
+
+
 def test_an_attachment_with_a_reply_lands_on_the_call(intake, uow_factory):
     first = intake.take(corpus("plain_utf8.eml"))
     reply = corpus("reply_tag.eml", call_id=str(first.call_id)).replace(

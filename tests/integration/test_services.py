@@ -205,3 +205,39 @@ def test_admin_rejects_bad_references(uow_factory, seeded):
             admin.add_login(uow, "short", "ACME", "short")
     with uow_factory() as uow:
         assert admin.show_settings(uow).solution_accepted_status == "SOLUTION_ACCEPTED"
+
+
+def test_the_rules_of_the_staff_methods_live_in_the_services(uow_factory, seeded):
+    """SetPortalActive's admin check, ListCalls' page size and RecordTime's technician are the
+    service's: /staff, the desk and the CLI (as the OPERATOR system admin) all get them."""
+    from helpdesk_soap.domain.model import Role
+    from helpdesk_soap.services import desk_admin
+
+    with uow_factory() as uow:
+        admin.add_login(uow, "tech", None, "tech-password", role=Role.STAFF)
+        tech = uow.logins.by_name("tech").principal
+    with uow_factory() as uow:
+        with pytest.raises(errors.AccessDenied):
+            desk_admin.set_portal_active(uow, tech, False, customer_number="ACME")
+        with pytest.raises(errors.AccessDenied):
+            desk_admin.set_portal_active(uow, seeded["acme-tts"], False, customer_number="ACME")
+    with uow_factory() as uow:
+        desk_admin.set_portal_active(uow, auth.OPERATOR, False, customer_number="ACME")
+    with uow_factory() as uow:
+        with pytest.raises(errors.ServiceUnavailable):
+            auth.check_portal(uow, seeded["acme-tts"])
+
+    ids = [create(uow_factory, seeded["globex-tts"], customer_number="GLOBEX",
+                  subject=f"call {n}").call.id for n in range(staff.DEFAULT_PAGE + 1)]
+    with uow_factory() as uow:
+        page = staff.list_calls(uow, staff.CallFilter(), None, None)
+    assert len(page.rows) == staff.DEFAULT_PAGE == 50 and page.next_cursor
+
+    with uow_factory() as uow:
+        staff.record_time(uow, ids[0], 15, None, technician=None, author="tech")
+    with uow_factory() as uow:
+        staff.record_time(uow, ids[0], 5, "", technician="", author="tech")
+    with uow_factory() as uow:
+        records = uow.time_records.for_call(ids[0])
+    got = [(r.technician, r.minutes, r.note) for r in records]
+    assert got == [("tech", 15, ""), ("tech", 5, "")]
