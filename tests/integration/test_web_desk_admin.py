@@ -101,8 +101,8 @@ def test_an_existing_status_s_flags_are_edited_within_the_domain_s_rules(desk):
     assert ok.status_code == 302
     with desk.uow() as uow:
         status = uow.statuses.get("IN_PROGRESS")
-    assert (status.stage.value, status.result_visible, status.is_final) == ("Assigned", True,
-                                                   False)
+    flags = (status.stage.value, status.result_visible, status.is_final)
+    assert flags == ("Assigned", True, False)
     refused = {"final outside Closed/Cancelled": ({"code": "IN_PROGRESS", "stage": "InProgress",
                                                    "is_final": "1"}, "Closed or Cancelled"),
                "Closed not final": ({"code": "CLOSED", "stage": "Closed"}, "must be final"),
