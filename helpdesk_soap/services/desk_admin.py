@@ -26,6 +26,9 @@ class AdminOverview:
     settings: dict
     #: types.CategoryConfig per category: every field, asked for or not.
     request_types: list
+    #: Per staff or admin login's name, the customer numbers it is responsible for (none:
+    #: every customer).
+    responsibilities: dict
 
 
 def overview(uow: UnitOfWork, principal: Principal) -> AdminOverview:
@@ -33,7 +36,29 @@ def overview(uow: UnitOfWork, principal: Principal) -> AdminOverview:
     return AdminOverview(uow.admin.customers(), uow.admin.organisations(),
                          uow.admin.logins(utcnow()), uow.statuses.list(),
                          uow.settings.get().as_mapping(),
-                         types.configuration(uow, principal))
+                         types.configuration(uow, principal), _responsibilities(uow))
+
+
+def _responsibilities(uow: UnitOfWork) -> dict:
+    named = uow.desk.customers_of_all()
+    return {t.name: named.get(t.login_id, []) for t in uow.desk.technicians()}
+
+
+def set_technician_customers(uow: UnitOfWork, principal: Principal, name: str,
+                             numbers: list[str]) -> None:
+    """The customers a technician is responsible for (source document 004): new-call
+    notifications, the fleet's offers and the queue's "my customers" follow it. None named:
+    responsible for every customer."""
+    require_admin(principal)
+    uow.begin_write()
+    record = uow.logins.by_name(name)
+    if record is None or not record.principal.role.is_staff:
+        raise InvalidArgument(f"No technician {name!r}.", field="login")
+    ids = []
+    for number in dict.fromkeys(n.strip() for n in numbers if n.strip()):
+        ids.append(admin.customer_by_number(uow, number).id)
+    uow.desk.set_customers(record.principal.login_id, ids)
+    uow.commit()
 
 
 def add_customer(uow: UnitOfWork, principal: Principal, number: str, name: str):

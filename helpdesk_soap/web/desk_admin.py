@@ -64,6 +64,8 @@ ACTIONS = {
         uow(), who, _text("login"), _flag("active"))),
     "role": ("logins", lambda who: desk_admin.set_role(
         uow(), who, _text("login"), _role(_text("role")))),
+    "technician-customers": ("technicians", lambda who: desk_admin.set_technician_customers(
+        uow(), who, _text("login"), request.form.getlist("customers"))),
     "add-status": ("statuses", lambda who: desk_admin.add_status(
         uow(), who, _text("code"), _text("name"), _text("stage"), _flag("result_visible"),
         _flag("is_final"))),
