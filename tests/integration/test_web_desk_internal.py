@@ -6,18 +6,21 @@ the queue's "my customers" follow the customers a technician is responsible for.
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from lxml import etree
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from helpdesk_soap.domain.desk import NotifyEvent, TechnicianPrefs
+from helpdesk_soap.domain.events import EventType
 from helpdesk_soap.domain.model import AssignmentState, Role
 from helpdesk_soap.services import admin, desk as desk_service, staff
 from helpdesk_soap.soap.app import create_app
 from helpdesk_soap.soap.types import TNS
 from helpdesk_soap.soap.wsse import PASSWORD_TEXT, WSSE
 from helpdesk_soap.store.models import OutboxRow
+from helpdesk_soap.store.push_models import ListenerRow, PushEventRow
 from tests.integration.deskapp import outbox_to
 from tests.integration.webapp import PASSWORD, same_page
 
@@ -72,12 +75,21 @@ def _version(desk, call_id) -> int:
         return uow.calls.get(call_id).version
 
 
+def _events(desk, call_id) -> int:
+    return len(desk.execute(select(PushEventRow.id).where(PushEventRow.call_id == call_id)))
+
+
 def _customer_mails(desk) -> int:
     return len(desk.execute(select(OutboxRow.id).where(OutboxRow.recipient ==
                                                        "anna@acme.example")))
 
 
 def test_an_internal_call_is_never_shown_to_the_customer(desk, gateway):
+    tts = desk.principal("acme-tts")  # its system listens for every change (push)
+    desk.execute(insert(ListenerRow).values(
+        login_id=tts.login_id, customer_id=tts.customer_id, url="https://tts.acme.example/",
+        format="json", events=",".join(e.value for e in EventType), secret="s" * 32,
+        active=True, created_at=datetime.now(UTC), consecutive_failures=0))
     secret = desk.file_call(subject="Quietly broken")
     public = desk.file_call(subject="Openly broken")
     tech = _browser(desk, "tech")
@@ -101,12 +113,14 @@ def test_an_internal_call_is_never_shown_to_the_customer(desk, gateway):
     assert _fault(soap(gateway, "GetCallData", f"<h:CallId>{public}</h:CallId>")) is None
     assert _ids(soap(gateway, "ListCalls")) == {public}
     assert _ids(soap(gateway, "GetChangedCalls", "<h:Since>0</h:Since>")) == {public}
-    # Work on the internal call tells the customer nothing by mail.
-    before = _customer_mails(desk)
+    # Work on the internal call tells the customer nothing, by mail or push.
+    before, pushed = _customer_mails(desk), _events(desk, secret)
     assert tech.post(f"/desk/calls/{secret}/status", {"status": "IN_PROGRESS",
                                                       "version": _version(desk, secret)}
                      ).status_code == 302
-    assert _customer_mails(desk) == before
+    assert _customer_mails(desk) == before and _events(desk, secret) == pushed
+    tech.post(f"/desk/calls/{public}/status", {"status": "IN_PROGRESS"})
+    assert _events(desk, public) > 0 and _customer_mails(desk) > before  # as a public one's
 
     # A stale form is refused like any other; public again, the customer sees it again.
     stale = tech.post(f"/desk/calls/{secret}/visibility", {"visibility": "Public",
