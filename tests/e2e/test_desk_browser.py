@@ -196,7 +196,7 @@ def test_an_internal_call_is_gone_for_the_customer_and_an_admin_names_a_technici
     page.get_by_role("button", name=f"Log out ({TECH})").click()
     log_in(page, ADMIN, PASSWORD)
     page.get_by_role("link", name="Administration").click()
-    page.get_by_label(f"Customers of {TECH2}").select_option(["GLOBEX"])
+    page.get_by_label(f"Customers of {TECH2}", exact=True).select_option(["GLOBEX"])
     page.get_by_role("button", name=f"Save customers of {TECH2}").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
     page.get_by_role("button", name=f"Log out ({ADMIN})").click()
