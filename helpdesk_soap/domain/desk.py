@@ -47,6 +47,9 @@ class DeskFilter:
     priority: str | None = None
     #: Only calls assigned to the login asking.
     mine: bool = False
+    #: Only calls of the customers the login asking is responsible for (all, where it is
+    #: named for none).
+    my_customers: bool = False
     #: Only calls nobody is assigned to.
     unassigned: bool = False
     #: Only calls with customer replies no staff member has opened yet.

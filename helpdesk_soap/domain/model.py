@@ -224,6 +224,9 @@ class Call:
     change_seq: int = 0
     id: int | None = None
     version: int = 0
+    #: Seen by staff only (source document 003: visibility internal, not public); a
+    #: customer-side login never sees an internal call, through any entry point.
+    internal: bool = False
     new_entries: list[Entry] = field(default_factory=list)
     #: Set by every customer-visible change; the store then gives the call a new change_seq.
     public_change: bool = False
@@ -233,7 +236,10 @@ class Call:
             self.changed_at = self.created_at
 
     def visible_to(self, principal: Principal) -> bool:
-        """A login sees its customer's (or organisation's) calls and the calls it created."""
+        """A login sees its customer's (or organisation's) calls and the calls it created;
+        customer-side logins never an internal one."""
+        if self.internal and not principal.role.is_staff:
+            return False
         return (self.customer_id in principal.visible_customer_ids
                 or (self.created_by_login_id is not None
                     and self.created_by_login_id == principal.login_id))
@@ -259,6 +265,19 @@ class Call:
         self.status_code = status.code
         self.record(Entry(EntryKind.HISTORY, f"Status changed from {old} to {status.code}.",
                           author, now))
+        return True
+
+    def set_internal(self, internal: bool, *, author: str, now: datetime) -> bool:
+        """Make the call internal (staff only) or public; made public, the customer side
+        learns of it as of a change (GetChangedCalls)."""
+        if internal == self.internal:
+            return False
+        self.internal = internal
+        self.record(Entry(EntryKind.HISTORY, "Visibility changed to internal." if internal else
+                          "Visibility changed to public.", author, now,
+                          visibility=Visibility.INTERNAL))
+        if not internal:
+            self.mark_public_change(now)
         return True
 
     def set_result(self, text: str, *, author: str, now: datetime) -> None:

@@ -35,6 +35,11 @@ def _customer(uow: UnitOfWork, number: str, field: str = "customer") -> Customer
     return customer
 
 
+def customer_by_number(uow: UnitOfWork, number: str, field: str = "customer") -> Customer:
+    """The customer, or UnknownReference."""
+    return _customer(uow, number, field)
+
+
 def _login_id(uow: UnitOfWork, name: str) -> int:
     record = uow.logins.by_name(name)
     if record is None:

@@ -56,7 +56,8 @@ class DeskCall:
     internal_entries: list
     #: AssignmentRecords by state: Assigned, Requested, Available.
     fleet: dict
-    #: Technicians who may be offered the call: available for requests, not yet on it.
+    #: Technicians who may be offered the call: available for requests, responsible for
+    #: its customer, not yet on it.
     candidates: list[Technician]
     #: Every active technician (assigning is possible even to an unavailable one).
     technicians: list[Technician]
@@ -75,7 +76,9 @@ def open_call(uow: UnitOfWork, principal: Principal, call_id: int) -> DeskCall:
     fleet = {state: [a for a in view.assignments if a.state is state] for state in AssignmentState}
     on_call = {a.login_id for a in view.assignments}
     technicians = uow.desk.technicians()
-    candidates = [t for t in technicians if t.prefs.available and t.login_id not in on_call]
+    responsible = uow.desk.responsible(view.call.customer_id)
+    candidates = [t for t in technicians if t.prefs.available and t.login_id not in on_call
+                  and t.login_id in responsible]
     return DeskCall(view, [e for e in entries if e.visibility is Visibility.PUBLIC],
                     [e for e in entries if e.visibility is Visibility.INTERNAL], fleet,
                     candidates, technicians, uow.statuses.list())
@@ -113,6 +116,14 @@ def set_result(uow: UnitOfWork, principal: Principal, call_id: int, version: int
     require_staff(principal)
     _fresh(uow, call_id, version)
     return staff.set_result(uow, call_id, text, author=principal.login_name)
+
+
+def set_visibility(uow: UnitOfWork, principal: Principal, call_id: int, version: int | None,
+                   internal: bool):
+    """The status bar's visibility: internal (staff only) or public."""
+    require_staff(principal)
+    _fresh(uow, call_id, version)
+    return staff.set_visibility(uow, call_id, internal, author=principal.login_name)
 
 
 def propose_solution(uow: UnitOfWork, principal: Principal, call_id: int, version: int | None,

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain.errors import InvalidArgument
+from ..domain.errors import InvalidArgument, UnknownReference
 from ..domain.model import Principal, Role, Stage, Status
-from . import admin, tokens, workflow
+from ..domain.request_types import FieldState
+from ..domain.statuses import check_flags
+from . import admin, tokens
+from . import request_types as types
 from .calls import utcnow
 from .staff import require_admin
 from .unit_of_work import UnitOfWork
@@ -21,19 +24,41 @@ class AdminOverview:
     logins: list
     statuses: list
     settings: dict
-    request_types: dict
-
-
-def request_types(uow: UnitOfWork):
-    """The request types, read-only here: the one place the admin pages read them."""
-    return workflow.request_types(uow)
+    #: types.CategoryConfig per category: every field, asked for or not.
+    request_types: list
+    #: Per staff or admin login's name, the customer numbers it is responsible for (none:
+    #: every customer).
+    responsibilities: dict
 
 
 def overview(uow: UnitOfWork, principal: Principal) -> AdminOverview:
     require_admin(principal)
     return AdminOverview(uow.admin.customers(), uow.admin.organisations(),
                          uow.admin.logins(utcnow()), uow.statuses.list(),
-                         uow.settings.get().as_mapping(), request_types(uow))
+                         uow.settings.get().as_mapping(),
+                         types.configuration(uow, principal), _responsibilities(uow))
+
+
+def _responsibilities(uow: UnitOfWork) -> dict:
+    named = uow.desk.customers_of_all()
+    return {t.name: named.get(t.login_id, []) for t in uow.desk.technicians()}
+
+
+def set_technician_customers(uow: UnitOfWork, principal: Principal, name: str,
+                             numbers: list[str]) -> None:
+    """The customers a technician is responsible for (source document 004): new-call
+    notifications, the fleet's offers and the queue's "my customers" follow it. None named:
+    responsible for every customer."""
+    require_admin(principal)
+    uow.begin_write()
+    record = uow.logins.by_name(name)
+    if record is None or not record.principal.role.is_staff:
+        raise InvalidArgument(f"No technician {name!r}.", field="login")
+    ids = []
+    for number in dict.fromkeys(n.strip() for n in numbers if n.strip()):
+        ids.append(admin.customer_by_number(uow, number).id)
+    uow.desk.set_customers(record.principal.login_id, ids)
+    uow.commit()
 
 
 def add_customer(uow: UnitOfWork, principal: Principal, number: str, name: str):
@@ -113,9 +138,48 @@ def add_status(uow: UnitOfWork, principal: Principal, code: str, name: str, stag
                                         result_visible, is_final))
 
 
+def set_status_flags(uow: UnitOfWork, principal: Principal, code: str, stage: str,
+                     result_visible: bool, is_final: bool) -> Status:
+    """Change an existing status's stage, result-visible and final flags, within what the
+    domain allows (domain/statuses.check_flags). Calls in the status move with it."""
+    require_admin(principal)
+    uow.begin_write()
+    current = uow.statuses.get(code)
+    if current is None:
+        raise UnknownReference(f"Status {code!r} does not exist.", field="code")
+    changed = Status(current.code, current.name, admin.parse_stage(stage), result_visible,
+                     is_final)
+    check_flags(changed, uow.settings.get())
+    uow.admin.set_status_flags(code, changed.stage.value, result_visible, is_final)
+    uow.commit()
+    return changed
+
+
 def set_setting(uow: UnitOfWork, principal: Principal, key: str, value: str):
     require_admin(principal)
     return admin.set_setting(uow, key, value)
 
 
 STAGES = tuple(Stage)
+FIELD_STATES = tuple(FieldState)
+
+
+def set_request_field(uow: UnitOfWork, principal: Principal, category: str, name: str,
+                      state: str, label: str, max_length: str):
+    """One field of a request type, as the admin page's form sends it: the category and
+    state by name, an empty label or maximum length leaving the current one."""
+    require_admin(principal)
+    length = None
+    if max_length.strip():
+        try:
+            length = int(max_length)
+        except ValueError:
+            raise InvalidArgument(f"{max_length!r} is not a number of characters.",
+                                  field="MaxLength") from None
+    return types.set_field(uow, principal, types.parse_category(category), name,
+                           types.parse_state(state), label.strip() or None, length)
+
+
+def reset_request_type(uow: UnitOfWork, principal: Principal, category: str):
+    require_admin(principal)
+    return types.reset(uow, principal, types.parse_category(category))

@@ -35,7 +35,7 @@ def recipient_of(uow: UnitOfWork, call: Call) -> str | None:
 
 def notify_customer(uow: UnitOfWork, call: Call, text: str, now: datetime) -> str | None:
     """Queue a mail about ``call`` to its customer contact; the Message-ID, or None if nobody to tell."""
-    recipient = recipient_of(uow, call)
+    recipient = None if call.internal else recipient_of(uow, call)  # staff's only
     if recipient is None:
         return None
     message_id = new_message_id()

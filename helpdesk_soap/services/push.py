@@ -28,7 +28,7 @@ def written(uow: UnitOfWork, call: Call, types, origin_login_id: int | None, now
     """Record ``types`` for ``call`` just saved or added (its change_seq is the change's);
     ``entries``: the entries the change added. The number of deliveries queued."""
     types = tuple(dict.fromkeys(EventType(t) for t in types))
-    if not types:
+    if not types or call.internal:  # an internal call reaches no customer's system
         return 0
     status = uow.statuses.get(call.status_code)
     customer = uow.customers.get(call.customer_id)

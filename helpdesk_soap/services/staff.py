@@ -168,6 +168,15 @@ def set_result(uow: UnitOfWork, call_id: int, text: str, *, author: str,
     return _save(uow, call, [EventType.RESULT_VISIBLE] if visible else [], now)
 
 
+def set_visibility(uow: UnitOfWork, call_id: int, internal: bool, *, author: str,
+                   now: datetime | None = None) -> Call:
+    """Internal (staff only) or public (source document 003's status bar)."""
+    now = now or utcnow()
+    call = _load(uow, call_id)
+    call.set_internal(internal, author=author, now=now)
+    return _save(uow, call)
+
+
 def propose_solution(uow: UnitOfWork, call_id: int, text: str, *, author: str,
                      now: datetime | None = None) -> Call:
     now = now or utcnow()
@@ -200,6 +209,10 @@ def assign(uow: UnitOfWork, call_id: int, technician: str, state: AssignmentStat
     if state is not AssignmentState.ASSIGNED and not uow.desk.prefs(login_id).available:
         # Source document 004: an unavailable technician is not offered new calls.
         raise InvalidArgument(f"{technician} is unavailable for requests.", field="Technician")
+    if state is not AssignmentState.ASSIGNED and login_id not in uow.desk.responsible(
+            call.customer_id):  # nor calls of customers others are responsible for
+        raise InvalidArgument(f"{technician} is not responsible for this customer.",
+                              field="Technician")
     uow.assignments.put(call_id, login_id, state, now)
     call.record(Entry(EntryKind.HISTORY, f"Technician {technician}: {state.value}.", author, now,
                       visibility=Visibility.INTERNAL))

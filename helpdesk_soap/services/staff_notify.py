@@ -39,7 +39,7 @@ _SUBJECTS = {
 def _tell(uow: UnitOfWork, call: Call, event: NotifyEvent, text: str, now: datetime,
           only_assigned: bool) -> int:
     """Queue the event's message for every technician who wants it; how many were queued."""
-    technicians = uow.desk.subscribers(event)
+    technicians = uow.desk.subscribers(event, call.customer_id)
     if technicians and only_assigned:
         assigned = {a.login_id for a in uow.assignments.for_call(call.id)
                     if a.state is AssignmentState.ASSIGNED}
@@ -55,7 +55,9 @@ def _tell(uow: UnitOfWork, call: Call, event: NotifyEvent, text: str, now: datet
 
 
 def new_call(uow: UnitOfWork, call: Call, now: datetime) -> int:
-    """A call was filed: every available technician who asked for new calls."""
+    """A call was filed: every available technician who asked for new calls and is
+    responsible for its customer (a technician named for no customer is responsible for
+    all of them)."""
     return _tell(uow, call, NotifyEvent.NEW_CALL, f"A new call was filed: {call.subject}\n\n"
                  f"{call.description}", now, only_assigned=False)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
 from ..domain.model import Role
-from .models import CustomerRow, LoginRow, OrganisationRow, PortalRow
+from .models import CustomerRow, LoginRow, OrganisationRow, PortalRow, StatusRow
 from .session import StoreSession
 
 
@@ -40,8 +40,10 @@ class LoginLine:
 
 
 class AdminRepository:
-    def __init__(self, session: StoreSession):
+    def __init__(self, session: StoreSession, reference_changed=None):
         self.session = session
+        #: Told when this unit of work changed reference data (the unit of work's cache).
+        self._reference_changed = reference_changed
 
     def customers(self) -> list[CustomerLine]:
         portal = aliased(PortalRow)
@@ -74,3 +76,11 @@ class AdminRepository:
 
     def set_login(self, login_id: int, **values) -> None:
         self.session.execute(update(LoginRow).where(LoginRow.id == login_id).values(**values))
+
+    def set_status_flags(self, code: str, stage: str, result_visible: bool,
+                         is_final: bool) -> None:
+        """A status's flags (the triggers of migration 0005 move the reference version)."""
+        self.session.execute(update(StatusRow).where(StatusRow.code == code).values(
+            stage=stage, result_visible=result_visible, is_final=is_final))
+        if self._reference_changed is not None:
+            self._reference_changed()

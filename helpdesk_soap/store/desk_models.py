@@ -1,5 +1,6 @@
-"""Tables of the staff desk (issue 26, migration 0010): each technician's availability and
-notification preferences. Imported by models.py so that Base.metadata holds them."""
+"""Tables of the staff desk (issue 26, migrations 0010 and 0012): each technician's
+availability and notification preferences, and the customers they are responsible for.
+Imported by models.py so that Base.metadata holds them."""
 
 from __future__ import annotations
 
@@ -25,3 +26,16 @@ class TechnicianRow(Base):
     notify_reply: Mapped[bool] = mapped_column(Boolean)
     #: The customer accepted or rejected a solution on a call assigned to this technician.
     notify_solution: Mapped[bool] = mapped_column(Boolean)
+
+
+class TechnicianCustomerRow(Base):
+    """A technician is responsible for a customer (source document 004: "a new call for
+    their customers"). A technician without any row is responsible for every customer."""
+
+    __tablename__ = "technician_customers"
+
+    login_id: Mapped[int] = mapped_column(BigId, ForeignKey("logins.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    customer_id: Mapped[int] = mapped_column(BigId, ForeignKey("customers.id",
+                                                               ondelete="CASCADE"),
+                                             primary_key=True, index=True)

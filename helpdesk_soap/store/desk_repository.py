@@ -1,13 +1,14 @@
-"""The staff desk's queries: the queue (newest change first, by keyset) and the
-technicians' preferences (desk_models.TechnicianRow)."""
+"""The staff desk's queries: the queue (newest change first, by keyset), the technicians'
+preferences (desk_models.TechnicianRow) and the customers they are responsible for
+(TechnicianCustomerRow: a technician without any is responsible for every customer)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, false, literal, or_, select, tuple_
+from sqlalchemy import bindparam, delete, exists, false, insert, literal, or_, select, tuple_
 
 from ..domain.desk import DeskFilter, NotifyEvent, Technician, TechnicianPrefs
 from ..domain.model import AssignmentState, Role
-from .desk_models import TechnicianRow
+from .desk_models import TechnicianCustomerRow, TechnicianRow
 from .models import AssignmentRow, CallRow, CustomerRow, LoginRow, StatusRow
 from .repository import CallSummary, _core, decode_cursor, encode_cursor
 from .session import StoreSession
@@ -54,6 +55,22 @@ _SUBSCRIBERS = {
 }
 
 
+_TC = TechnicianCustomerRow
+
+
+def _responsible(login_id, customer_id):
+    """The technician ``login_id`` is responsible for ``customer_id``: named for it, or for
+    no customer at all."""
+    return or_(~exists().where(_TC.login_id == login_id),
+               exists().where(_TC.login_id == login_id, _TC.customer_id == customer_id))
+
+
+#: The technicians to tell of a new call of a customer: those who chose new calls and are
+#: responsible for the customer.
+_NEW_CALL_SUBSCRIBERS = _SUBSCRIBERS[NotifyEvent.NEW_CALL].where(
+    _responsible(LoginRow.id, bindparam("customer_id")))
+
+
 class DeskRepository:
     def __init__(self, session: StoreSession):
         self.session = session
@@ -82,6 +99,9 @@ class DeskRepository:
                            AssignmentRow.state == AssignmentState.ASSIGNED.value))
         if where.mine:
             stmt = stmt.where(exists(assigned.where(AssignmentRow.login_id == login_id))
+                              if login_id is not None else false())
+        if where.my_customers:
+            stmt = stmt.where(_responsible(login_id, CallRow.customer_id)
                               if login_id is not None else false())
         if where.unassigned:
             stmt = stmt.where(~exists(assigned))
@@ -113,12 +133,40 @@ class DeskRepository:
                 .order_by(LoginRow.name))
         return [Technician(r.id, r.name, r.email, _prefs(r)) for r in self.session.execute(stmt)]
 
-    def subscribers(self, event: NotifyEvent) -> list[Technician]:
-        """The active, available technicians who chose ``event``. On CreateCall's path, so a
-        prepared module-level statement (store/prepared.py, like the store's other hot
+    def subscribers(self, event: NotifyEvent,
+                    customer_id: int | None = None) -> list[Technician]:
+        """The active, available technicians who chose ``event``; of a new call (given its
+        ``customer_id``), only those responsible for the customer. On CreateCall's path, so
+        prepared module-level statements (store/prepared.py, like the store's other hot
         statements): a change nobody subscribed to costs one small round trip."""
+        if event is NotifyEvent.NEW_CALL and customer_id is not None:
+            rows = _core(self.session, _NEW_CALL_SUBSCRIBERS, {"customer_id": customer_id})
+        else:
+            rows = _core(self.session, _SUBSCRIBERS[event], {})
         return [Technician(login_id, name, email, _prefs(_PrefsRow(*prefs)))
-                for login_id, name, email, *prefs in _core(self.session, _SUBSCRIBERS[event], {})]
+                for login_id, name, email, *prefs in rows]
+
+    def responsible(self, customer_id: int) -> set[int]:
+        """The logins responsible for the customer (named for it, or for no customer)."""
+        stmt = select(LoginRow.id).where(LoginRow.role.in_(_STAFF_ROLES),
+                                         _responsible(LoginRow.id, customer_id))
+        return set(self.session.execute(stmt).scalars())
+
+    def customers_of_all(self) -> dict[int, list[str]]:
+        """Per technician's login id, the numbers of the customers they are named for."""
+        stmt = (select(_TC.login_id, CustomerRow.number)
+                .join(CustomerRow, CustomerRow.id == _TC.customer_id)
+                .order_by(_TC.login_id, CustomerRow.number))
+        found: dict[int, list[str]] = {}
+        for login_id, number in self.session.execute(stmt):
+            found.setdefault(login_id, []).append(number)
+        return found
+
+    def set_customers(self, login_id: int, customer_ids: list[int]) -> None:
+        self.session.execute(delete(_TC).where(_TC.login_id == login_id))
+        if customer_ids:
+            self.session.execute(insert(_TC), [{"login_id": login_id, "customer_id": c}
+                                               for c in customer_ids])
 
     def prefs(self, login_id: int) -> TechnicianPrefs:
         return _prefs(self.session.get(TechnicianRow, login_id))

@@ -58,7 +58,8 @@ def generate(engine: Engine, calls: int, *, customers: int | None = None, entrie
                 "external_ticket_id": f"GEN-{done + len(call_rows)}-{seed}" if rng.random() < 0.6 else None,
                 "components": [], "result": "Fixed." if status in ("CLOSED", "SOLUTION_ACCEPTED") else None,
                 "solution": None, "solution_state": "None", "created_at": created,
-                "updated_at": updated, "changed_at": updated, "staff_unread": False, "version": 1,
+                "updated_at": updated, "changed_at": updated, "staff_unread": False,
+                "internal": False, "version": 1,
                 "service_level": None, "reporter_name": None, "reporter_email": None,
                 "reporter_phone": None, "installation": None, "first_occurred_at": None})
         with engine.begin() as conn:

@@ -208,6 +208,8 @@ class CallRow(Base):
     change_seq: Mapped[int] = mapped_column(BigInteger)
     #: A customer replied and no staff member has opened the call since.
     staff_unread: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Seen by staff only (source document 003's visibility "internal"; migration 0012).
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer)
 
 

@@ -399,10 +399,13 @@ class CallRepository:
         per visible customer (calls_customer_id_desc), and the calls the login filed under a
         customer other than its own (the partial index calls_created_by_elsewhere). Their
         union is exactly the visible calls; for a page in id order, an OR of them would make
-        the database sort them all (see overview)."""
-        return [*(CallRow.customer_id == c for c in sorted(principal.visible_customer_ids)),
+        the database sort them all (see overview). Internal calls are staff's only (issue 26,
+        Call.visible_to): every branch leaves them out."""
+        public = CallRow.internal.is_(False)
+        return [*(and_(CallRow.customer_id == c, public)
+                  for c in sorted(principal.visible_customer_ids)),
                 and_(CallRow.created_by_login_id == principal.login_id,
-                     CallRow.customer_id != CallRow.origin_customer_id)]
+                     CallRow.customer_id != CallRow.origin_customer_id, public)]
 
     def _overview_conditions(self, principal: Principal | None, where) -> list:
         """What the customer's overview filters on (calls joined with their status)."""

@@ -60,7 +60,7 @@ class SqlUnitOfWork:
         self.commlog = CommlogRepository(session)  # the communication log (issue 28)
         self.push = PushRepository(session)
         self.desk = DeskRepository(session)  # the staff desk's queries (issue 26)
-        self.admin = AdminRepository(session)  # and the admin pages'
+        self.admin = AdminRepository(session, self._admin_changed)  # and the admin pages'
         self._reference_changed = False
         if self._cache is not None:
             version = lambda: reference_version(session)  # noqa: E731
@@ -85,6 +85,12 @@ class SqlUnitOfWork:
             self._release()
         if isinstance(exc, (OperationalError, DBAPIError)) and _is_unavailable(exc):
             raise StoreUnavailable() from exc
+
+    def _admin_changed(self) -> None:
+        """The admin pages changed reference data: as a cached repository's change does."""
+        if self._cache is not None:
+            self._cache.clear()
+            self._reference_change()
 
     def _reference_change(self) -> None:
         """This transaction changed reference data (store/cache.py): until it ends, the

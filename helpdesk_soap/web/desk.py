@@ -90,6 +90,16 @@ def status(call_id: int):
         uow(), context.principal(), call_id, desk_forms.version(form), form.get("status", "")))
 
 
+@bp.route("/calls/<int:call_id>/visibility", methods=["POST"])
+@staff_only
+def visibility(call_id: int):
+    form = request.form
+    return _change(call_id, "visibility", _("The visibility is changed."),
+                   lambda: desk.set_visibility(uow(), context.principal(), call_id,
+                                               desk_forms.version(form),
+                                               desk_forms.internal(form)))
+
+
 @bp.route("/calls/<int:call_id>/result", methods=["POST"])
 @staff_only
 def result(call_id: int):

@@ -21,7 +21,8 @@ FORM_ERRORS = (errors.InvalidArgument, errors.MissingField, errors.UnknownRefere
 def _page(status: int = 200, **extra):
     found = desk_admin.overview(uow(), context.principal())
     return render_template("desk/admin.html", o=found, stages=desk_admin.STAGES,
-                           roles=list(Role), **extra), status
+                           roles=list(Role), field_states=desk_admin.FIELD_STATES,
+                           **extra), status
 
 
 @bp.route("/")
@@ -63,9 +64,19 @@ ACTIONS = {
         uow(), who, _text("login"), _flag("active"))),
     "role": ("logins", lambda who: desk_admin.set_role(
         uow(), who, _text("login"), _role(_text("role")))),
+    "technician-customers": ("technicians", lambda who: desk_admin.set_technician_customers(
+        uow(), who, _text("login"), request.form.getlist("customers"))),
     "add-status": ("statuses", lambda who: desk_admin.add_status(
         uow(), who, _text("code"), _text("name"), _text("stage"), _flag("result_visible"),
         _flag("is_final"))),
+    "status-flags": ("statuses", lambda who: desk_admin.set_status_flags(
+        uow(), who, _text("code"), _text("stage"), _flag("result_visible"),
+        _flag("is_final"))),
+    "request-field": ("request-types", lambda who: desk_admin.set_request_field(
+        uow(), who, _text("category"), _text("field"), _text("state"), _text("label"),
+        _text("max_length"))),
+    "request-reset": ("request-types", lambda who: desk_admin.reset_request_type(
+        uow(), who, _text("category"))),
     "setting": ("settings", lambda who: desk_admin.set_setting(
         uow(), who, _text("key"), request.form.get("value", ""))),
 }

@@ -12,7 +12,8 @@ def queue_filter(args) -> DeskFilter:
         return (args.get(name) or "").strip() or None
     return DeskFilter(status=text("status"), stage=text("stage"), customer_number=text("customer"),
                       category=text("category"), priority=text("priority"),
-                      mine=args.get("mine") == "1", unassigned=args.get("unassigned") == "1",
+                      mine=args.get("mine") == "1", my_customers=args.get("my_customers") == "1",
+                      unassigned=args.get("unassigned") == "1",
                       unread=args.get("unread") == "1", text=text("q"))
 
 
@@ -57,3 +58,8 @@ def prefs(form) -> TechnicianPrefs:
     return TechnicianPrefs(available=form.get("available") == "1",
                            channel=form.get("channel", "email"),
                            events=frozenset(e for e in NotifyEvent if form.get(e.value) == "1"))
+
+
+def internal(form) -> bool:
+    """The visibility asked for: internal (True) or public."""
+    return _choice(Visibility, form.get("visibility", ""), "Visibility") is Visibility.INTERNAL

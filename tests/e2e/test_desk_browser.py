@@ -153,3 +153,56 @@ def test_an_admin_deactivates_a_portal_and_soap_and_pages_say_service_unavailabl
     unavailable = customer.get_by_text("Service unavailable. Sorry for the inconvenience.")
     expect(unavailable).to_be_visible()
     customer.context.close()
+
+
+def test_an_internal_call_is_gone_for_the_customer_and_an_admin_names_a_technicians_customers(
+        page, server):
+    _staff_logins(server)
+    if not server.sql("select 1 from logins where name = :n", n="acme-desk-web"):
+        server.cli("login", "add", "acme-desk-web", "--customer", "ACME", "--role", "customer",
+                   "--password-stdin", stdin=PASSWORD + "\n")
+    soap = server.client("acme-tts")
+    call_id = soap.service.CreateCall(Call={
+        "CustomerId": "ACME", "Subject": "Fuel truck dispatch list is empty", "Priority": "Low",
+        "Category": "Question", "Description": "Since this morning."}).CallId
+    customer = page.context.browser.new_context(base_url=server.url, locale="en-GB").new_page()
+    log_in(customer, "acme-desk-web", PASSWORD)
+    expect(customer.get_by_role("link", name="Fuel truck dispatch list is empty")).to_be_visible()
+
+    # The technician makes the call internal from the status bar.
+    log_in(page, TECH, PASSWORD)
+    page.goto(f"/desk/calls/{call_id}")
+    page.get_by_role("button", name="Make internal").click()
+    expect(page.get_by_text("The visibility is changed.")).to_be_visible()
+    expect(page.locator("#visibility")).to_contain_text("Only staff see this call")
+    with pytest.raises(Fault) as fault:
+        soap.service.GetCallData(CallId=call_id)
+    assert "CallNotFound" in str(fault.value.code)
+    customer.reload()
+    expect(customer.get_by_role("link", name="Fuel truck dispatch list is empty")) \
+        .to_have_count(0)
+    customer.goto(f"/calls/{call_id}")
+    expect(customer.get_by_role("heading", name="Not found")).to_be_visible()
+    # Public again: back for the customer.
+    page.get_by_role("button", name="Make public").click()
+    expect(page.locator("#visibility")).to_contain_text("Staff and the customer see this call")
+    assert soap.service.GetCallData(CallId=call_id).Subject == "Fuel truck dispatch list is empty"
+    customer.reload()
+    expect(customer.get_by_role("heading", name="Fuel truck dispatch list is empty")) \
+        .to_be_visible()
+    customer.context.close()
+
+    # An admin names the colleague's customers; the queue's "My customers" follows.
+    page.get_by_role("button", name=f"Log out ({TECH})").click()
+    log_in(page, ADMIN, PASSWORD)
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_label(f"Customers of {TECH2}", exact=True).select_option(["GLOBEX"])
+    page.get_by_role("button", name=f"Save customers of {TECH2}").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    page.get_by_role("button", name=f"Log out ({ADMIN})").click()
+    log_in(page, TECH2, PASSWORD)
+    page.goto("/desk/")
+    page.get_by_label("My customers").check()
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("link", name="Fuel truck dispatch list is empty")).to_have_count(0)
+    server.sql("delete from technician_customers")  # as the other journeys expect

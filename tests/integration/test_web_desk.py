@@ -9,6 +9,8 @@ import pytest
 
 from helpdesk_soap.domain.model import AssignmentState, EntryKind, Visibility
 from helpdesk_soap.services import calls, staff, workflow
+from helpdesk_soap.web import desk_admin as desk_admin_view
+from tests.integration.webapp import same_page
 
 #: Every desk and admin URL, GET and POST, for a call that exists (filled in per test).
 DESK_URLS = [("get", "/desk/"), ("get", "/desk/?unread=1"), ("get", "/desk/calls/{id}"),
@@ -17,9 +19,29 @@ DESK_URLS = [("get", "/desk/"), ("get", "/desk/?unread=1"), ("get", "/desk/calls
              ("post", "/desk/calls/{id}/assign"), ("post", "/desk/calls/{id}/unassign"),
              ("post", "/desk/calls/{id}/time"), ("post", "/desk/calls/{id}/attach"),
              ("get", "/desk/calls/{id}/attachments/{att}"), ("get", "/desk/me"),
-             ("post", "/desk/me"), ("get", "/desk/admin/"), ("post", "/desk/admin/portal"),
-             ("post", "/desk/admin/role"), ("post", "/desk/admin/active")]
+             ("post", "/desk/me"), ("post", "/desk/calls/{id}/visibility"),
+             ("get", "/desk/admin/"),
+             # every admin form's action, the new ones included
+             *(("post", f"/desk/admin/{action}") for action in desk_admin_view.ACTIONS)]
 ADMIN_URLS = [u for u in DESK_URLS if u[1].startswith("/desk/admin")]
+#: One form that would change something on any of them, were it let through.
+ANY_FORM = {"text": "x", "status": "CLOSED", "technician": "tech", "state": "Assigned",
+            "active": "0", "customer": "ACME", "login": "tech", "role": "Admin",
+            "visibility": "Internal", "code": "NEW", "stage": "Cancelled", "is_final": "1",
+            "category": "Question", "field": "Description", "customers": "GLOBEX",
+            "number": "X1", "name": "X1", "organisation": "", "email": "x@acme.example",
+            "key": "lockout_threshold", "value": "9"}
+
+
+def test_the_isolation_list_names_every_desk_url(desk):
+    """A desk or admin page added later is in DESK_URLS, or this fails."""
+    listed = {re.sub(r"\{\w+\}", "<>", url.split("?")[0]) for _method, url in DESK_URLS}
+    for rule in desk.app.url_map.iter_rules():
+        if rule.rule.startswith("/desk"):
+            path = re.sub(r"<[^>]+>", "<>", rule.rule)
+            if path == "/desk/admin/<>":
+                continue  # the actions, each listed by name
+            assert path in listed, rule.rule
 
 
 def _attachment(desk, call_id):
@@ -47,13 +69,13 @@ def test_a_customer_login_gets_not_found_on_every_desk_url(desk, login):
     assert missing.status_code == 404
     for method, url in DESK_URLS:
         url = url.format(id=call_id, att=att)
-        response = browser.get(url) if method == "get" else browser.post(
-            url, {"text": "x", "status": "CLOSED", "technician": "tech", "state": "Assigned",
-                  "active": "0", "customer": "ACME", "login": "tech", "role": "Admin"})
+        response = browser.get(url) if method == "get" else browser.post(url, ANY_FORM)
         assert response.status_code == 404, url
-        assert "Not found" in response.text, url
+        assert same_page(response, missing), url  # the not-found page, word for word
     with desk.uow() as uow:  # nothing changed
         view = staff.get_call(uow, desk.principal("tech"), call_id)
+        assert not uow.statuses.get("NEW").is_final and not uow.calls.get(call_id).internal
+        assert uow.customers.by_number("X1") is None and not uow.desk.customers_of_all()
     assert view.status.code != "CLOSED" and not view.assignments
     assert [e.author for e in view.entries] == ["acme-web", "tech"]
 
@@ -62,9 +84,8 @@ def test_staff_get_not_found_on_the_admin_pages(desk):
     browser = desk.logged_in("tech")
     missing = browser.get("/desk/no-such-page")
     for method, url in ADMIN_URLS:
-        form = {"customer": "ACME", "active": "0"}
-        response = browser.get(url) if method == "get" else browser.post(url, form)
-        assert response.status_code == 404 and "Not found" in response.text, url
+        response = browser.get(url) if method == "get" else browser.post(url, ANY_FORM)
+        assert response.status_code == 404 and same_page(response, missing), url
     assert missing.status_code == 404
     assert desk.logged_in("acme-web").get("/").status_code == 200  # the portal stayed on
 

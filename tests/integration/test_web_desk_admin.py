@@ -91,3 +91,63 @@ def test_statuses_and_settings(desk):
     bad = browser.post("/desk/admin/setting", {"key": "lockout_threshold", "value": "many"})
     assert bad.status_code == 400
     assert browser.post("/desk/admin/nonsense", {}).status_code == 404
+
+
+def test_an_existing_status_s_flags_are_edited_within_the_domain_s_rules(desk):
+    browser, text = _admin(desk)
+    assert "status-flags" in text
+    ok = browser.post("/desk/admin/status-flags", {"code": "IN_PROGRESS", "stage": "Assigned",
+                                                   "result_visible": "1"})
+    assert ok.status_code == 302
+    with desk.uow() as uow:
+        status = uow.statuses.get("IN_PROGRESS")
+    flags = (status.stage.value, status.result_visible, status.is_final)
+    assert flags == ("Assigned", True, False)
+    refused = {"final outside Closed/Cancelled": ({"code": "IN_PROGRESS", "stage": "InProgress",
+                                                   "is_final": "1"}, "Closed or Cancelled"),
+               "Closed not final": ({"code": "CLOSED", "stage": "Closed"}, "must be final"),
+               "new calls' status final": ({"code": "NEW", "stage": "Cancelled",
+                                            "is_final": "1"}, "new_call_status"),
+               "unknown stage": ({"code": "NEW", "stage": "Nope"}, "Unknown stage"),
+               "unknown status": ({"code": "NOPE", "stage": "Open"}, "does not exist")}
+    for why, (form, message) in refused.items():
+        page = browser.post("/desk/admin/status-flags", form)
+        assert page.status_code == 400 and message in page.text, why
+        assert 'id="statuses"' in page.text, why  # the page again, with its forms
+    with desk.uow() as uow:
+        assert uow.statuses.get("CLOSED").is_final and not uow.statuses.get("NEW").is_final
+        assert uow.statuses.get("IN_PROGRESS").stage.value == "Assigned"
+
+
+def test_request_types_are_edited_and_reset_from_the_admin_page(desk):
+    from helpdesk_soap.domain.model import Category
+    from helpdesk_soap.services import workflow
+
+    browser, text = _admin(desk)
+    assert "request-field" in text
+    ok = browser.post("/desk/admin/request-field", {
+        "category": "TechnicalSupport", "field": "Browser", "state": "Required",
+        "label": "Which browser?", "max_length": "40"})
+    assert ok.status_code == 302
+    with desk.uow() as uow:
+        rule = next(r for r in workflow.request_types(uow)[Category.TECHNICAL_SUPPORT]
+                    if r.name == "Browser")
+    assert (rule.required, rule.label, rule.max_length) == (True, "Which browser?", 40)
+    page = browser.get("/desk/admin/").text
+    assert "Which browser?" in page and "request-reset" in page
+    for form, message in (({"field": "Subject", "state": "Optional"}, "stays required"),
+                          ({"field": "Browser", "state": "Required", "max_length": "many"},
+                           "not a number"),
+                          ({"field": "Browser", "state": "Sometimes"}, "Unknown state"),
+                          ({"field": "Nope", "state": "Optional"}, "not a field")):
+        bad = browser.post("/desk/admin/request-field", {"category": "TechnicalSupport",
+                                                         "label": "", **form})
+        assert bad.status_code == 400 and message in bad.text, form
+    assert browser.post("/desk/admin/request-reset",
+                        {"category": "TechnicalSupport"}).status_code == 302
+    with desk.uow() as uow:
+        rule = next(r for r in workflow.request_types(uow)[Category.TECHNICAL_SUPPORT]
+                    if r.name == "Browser")
+    assert rule.label != "Which browser?"
+    bad = browser.post("/desk/admin/request-reset", {"category": "Gardening"})
+    assert bad.status_code == 400 and "Unknown category" in bad.text
