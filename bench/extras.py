@@ -84,7 +84,7 @@ print(imported - began, built - imported, time.perf_counter() - built)
 def zeep_startup(run: dict, tmp: Path) -> dict[str, float]:
     """Seconds to a usable zeep client: WSDL fetched and parsed cold, from a warm on-disk cache."""
     # The server is stopped by now: start it again only for these few requests.
-    from .run import Process, free_port, serve_env
+    from .process import Process, free_port, serve_env
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/helpdesk?wsdl"
@@ -150,7 +150,7 @@ def auth_share_http(base: str, service, url: str, seeded: workload.Seeded, tmp: 
     ``inside`` is not measured here (0)."""
     from . import load
     from .load import Series
-    from .run import Process, free_port, serve_env
+    from .process import Process, free_port, serve_env
 
     port = free_port()
     known_base = f"http://127.0.0.1:{port}"
@@ -262,7 +262,8 @@ def write_floor(base: str, service, floor_base: str, floor, url: str, tmp: Path,
     gateway, the write floor and the floor, at 2 connections, in turn first; ratios are
     taken within a round, and the figures are medians over the rounds."""
     from . import load
-    from .run import Process, create_call_series, free_port, serve_env
+    from .plan import create_call_series
+    from .process import Process, free_port, serve_env
 
     response = requests.post(base + "/helpdesk", data=workload.create_call("write-floor-response"),
                              timeout=10, headers={"Content-Type": "text/xml; charset=utf-8"})

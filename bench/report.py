@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .run import CONCURRENCY, OWN_FLOOR_ROUNDS, TABLE_AT
+from .plan import CONCURRENCY, OWN_FLOOR_ROUNDS, TABLE_AT
 
 TARGETS = {("SQLite", "CreateCall"): 0.5, ("SQLite", "GetCallData (20 history, 5 contacts)"): 0.45,
            ("SQLite", "SetSolutionAcceptance"): 0.5}

@@ -151,7 +151,7 @@ def lines(results: dict[str, load.Result]) -> dict[str, str]:
 
 
 def main(argv=None) -> None:
-    from .run import Process, free_port, serve_env
+    from .process import Process, free_port, serve_env
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)

@@ -3,8 +3,9 @@
 It imports zeep and requests, never the server (Spyne, SQLAlchemy).
 """
 
-from .client import HelpdeskClient, StaffClient
+from .client import HelpdeskClient
 from .errors import ClientFault, HelpdeskError, ServerFault, TransportError
+from .staff import StaffClient
 
 __all__ = ["HelpdeskClient", "StaffClient", "HelpdeskError", "ClientFault", "ServerFault",
            "TransportError"]

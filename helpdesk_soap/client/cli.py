@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from .client import HelpdeskClient, StaffClient
+from .client import HelpdeskClient
+from .staff import StaffClient
 from .errors import AuthenticationFailed, HelpdeskError
 
 

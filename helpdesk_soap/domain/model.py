@@ -1,89 +1,23 @@
-"""Calls, statuses, entries and the rules that govern them."""
+"""Calls, statuses, entries and the rules that govern them (their vocabulary: vocabulary.py)."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from .errors import InvalidArgument, NoSolutionProposed, SolutionAlreadyAnswered
 from .text import xml_safe
+from .vocabulary import (AssignmentState, Category, ContactType, EntryKind, Priority, Role, SolutionState,
+                         Stage, Visibility)
 
-
-class Stage(enum.StrEnum):
-    """Progress stages (source document 003). Every configured status maps to one."""
-
-    DRAFT = "Draft"
-    OPEN = "Open"
-    ASSIGNED = "Assigned"
-    IN_PROGRESS = "InProgress"
-    DONE = "Done"
-    CLOSED = "Closed"
-    CANCELLED = "Cancelled"
-
-
-class Priority(enum.StrEnum):
-    """From Low to Blocker (source document 002)."""
-
-    LOW = "Low"
-    MEDIUM = "Medium"
-    HIGH = "High"
-    CRITICAL = "Critical"
-    BLOCKER = "Blocker"
-
-
-class Category(enum.StrEnum):
-    """Request categories (source document 002)."""
-
-    QUESTION = "Question"
-    TECHNICAL_SUPPORT = "TechnicalSupport"
-    IMPROVEMENT = "Improvement"
-
-
-class Visibility(enum.StrEnum):
-    PUBLIC = "Public"
-    INTERNAL = "Internal"
-
-
-class EntryKind(enum.StrEnum):
-    HISTORY = "History"
-    CONTACT = "Contact"
-
-
-class ContactType(enum.StrEnum):
-    PHONE = "Phone"
-    EMAIL = "Email"
-    VISIT = "Visit"
-    REMOTE = "Remote"
-    NOTE = "Note"
-
-
-class Role(enum.StrEnum):
-    """Who a login is (source documents 001-004)."""
-
-    CUSTOMER = "Customer"        # a person at a customer
-    INTEGRATION = "Integration"  # a customer's ticket system, unattended
-    STAFF = "Staff"              # the helpdesk's technicians
-    ADMIN = "Admin"              # configures the service
-
-    @property
-    def is_staff(self) -> bool:
-        return self in (Role.STAFF, Role.ADMIN)
-
-
-class AssignmentState(enum.StrEnum):
-    """A technician's relation to a call (source document 003)."""
-
-    REQUESTED = "Requested"  # was offered the call
-    ASSIGNED = "Assigned"    # took it, or was assigned
-    AVAILABLE = "Available"  # could take it
-
-
-class SolutionState(enum.StrEnum):
-    NONE = "None"
-    PROPOSED = "Proposed"
-    ACCEPTED = "Accepted"
-    REJECTED = "Rejected"
+__all__ = [
+    # vocabulary.py's, re-exported
+    "AssignmentState", "Category", "ContactType", "EntryKind", "Priority", "Role", "SolutionState",
+    "Stage", "Visibility",
+    # this module's
+    "Call", "CallRequest", "Customer", "Entry", "Principal", "Status", "Warning", "contact_url",
+    "links_base", "visible_result",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,4 +277,3 @@ def contact_url(base_url: str | None, path: str | None, call_id: int | None = No
 def links_base(web_base_url: str | None, public_url: str | None) -> str:
     """Where links to the web front end start: the setting, else the service's own URL."""
     return (web_base_url or public_url or "").rstrip("/")
-

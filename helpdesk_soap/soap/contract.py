@@ -153,20 +153,3 @@ def _xml_attr(value: str) -> str:
     return (value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
             .replace(">", "&gt;"))
 
-
-def written_contract() -> dict[str, bytes]:
-    """The files ``export-contract`` writes, relative to the project directory."""
-    from .app import contract_documents
-
-    out = {}
-    for path, document in contract_documents().items():
-        name = path.strip("/")
-        exported = with_address(document, EXPORT_BASE_URL + path)
-        out[f"wsdl/{name}.wsdl"] = exported
-        out[f"schemas/{name}-v1.xsd"] = extract_schema(exported)
-    from .listener_wsdl import LISTENER_ADDRESS, listener_document  # what customers implement
-
-    exported = with_address(listener_document(), LISTENER_ADDRESS)
-    out["wsdl/listener.wsdl"] = exported
-    out["schemas/listener-v1.xsd"] = extract_schema(exported)
-    return out

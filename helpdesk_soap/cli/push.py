@@ -8,10 +8,10 @@ import sys
 
 import click
 
-from .cli import main, pass_config, unit_of_work
+from .base import migrated_engine, pass_config, unit_of_work
 
 
-@main.group()
+@click.group("push")
 def push() -> None:
     """Push changes to customers' ticket systems (docs/push.md)."""
 
@@ -21,10 +21,9 @@ def push() -> None:
 @pass_config
 def push_run(config, parent_pid: int | None) -> None:
     """Deliver push events until stopped (serve starts one of these itself)."""
-    from .cli import _engine
-    from .push.worker import run_worker
+    from ..push.worker import run_worker
 
-    _engine(config).dispose()  # migrated
+    migrated_engine(config).dispose()  # migrated
     run_worker(config, parent_pid)
 
 
@@ -32,7 +31,7 @@ def push_run(config, parent_pid: int | None) -> None:
 @pass_config
 def push_status(config) -> None:
     """Every listener with its delivery counts; FAILING marks one that keeps failing."""
-    from .services import listeners
+    from ..services import listeners
 
     with unit_of_work(config) as uow:
         rows = listeners.status(uow)
@@ -49,7 +48,7 @@ def push_status(config) -> None:
 @pass_config
 def push_parked(config) -> None:
     """Deliveries that gave up: id, listener, call, watermark, event, attempts, last error."""
-    from .services import listeners
+    from ..services import listeners
 
     with unit_of_work(config) as uow:
         for row in listeners.parked(uow, None, limit=1000):
@@ -61,7 +60,7 @@ def push_parked(config) -> None:
 @pass_config
 def push_redeliver(config, listener_id: int | None) -> None:
     """Put parked deliveries back in line, in their order."""
-    from .services import listeners
+    from ..services import listeners
 
     with unit_of_work(config) as uow:
         count = listeners.redeliver(uow, None, listener_id)

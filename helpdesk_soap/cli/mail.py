@@ -1,4 +1,4 @@
-"""``helpdesk-soap mail ...``, ``login invite|reset`` and ``customer set-mail-domain``."""
+"""``helpdesk-soap mail ...``: take in mail (pipe, Maildir, IMAP, SMTP listener), send the outbox."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import customer, login, main, pass_config, unit_of_work
 from ..config import Config, default_quarantine_dir
+from .base import pass_config, unit_of_work
 
 #: sysexits.h EX_TEMPFAIL: an MTA keeps the message and delivers it again later.
 EX_TEMPFAIL = 75
@@ -21,10 +21,10 @@ EX_TEMPFAIL = 75
 
 @contextmanager
 def _intake(config: Config):
+    from ..mail.intake import MailIntake
     from ..store.engine import make_session_factory
     from ..store.files import FileStore
     from ..store.unit_of_work import SqlUnitOfWork
-    from .intake import MailIntake
 
     logging.basicConfig(level=config.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -68,7 +68,7 @@ def _every(interval: float, loop: bool, body) -> None:
             return
 
 
-@main.group()
+@click.group("mail")
 def mail() -> None:
     """E-mail: take in mail (pipe, Maildir, IMAP, SMTP listener), send notifications."""
 
@@ -83,7 +83,7 @@ def mail_ingest(config: Config, files: tuple[Path, ...], sender: str | None) -> 
     Exits 0 when every message was stored, quarantined or deliberately ignored,
     and 75 (try again later) when the store is unavailable.
     """
-    from .intake import TemporaryFailure
+    from ..mail.intake import TemporaryFailure
 
     sources = [(str(f), f.read_bytes) for f in files] or [("stdin", sys.stdin.buffer.read)]
     with _intake(config) as intake:
@@ -105,7 +105,7 @@ def mail_ingest(config: Config, files: tuple[Path, ...], sender: str | None) -> 
 @pass_config
 def mail_poll_maildir(config: Config, directory: Path, loop: bool, interval: float) -> None:
     """Take in every message of a Maildir; each is removed once stored or quarantined."""
-    from .sources import poll_maildir
+    from ..mail.sources import poll_maildir
 
     with _intake(config) as intake:
         _every(interval, loop, lambda: click.echo(_counts(poll_maildir(intake, directory))))
@@ -118,7 +118,7 @@ def mail_poll_maildir(config: Config, directory: Path, loop: bool, interval: flo
 @pass_config
 def mail_poll_imap(config: Config, loop: bool, interval: float, delete: bool) -> None:
     """Take in the unseen messages of an IMAP folder (HELPDESK_IMAP_*), over TLS."""
-    from .sources import poll_imap
+    from ..mail.sources import poll_imap
 
     with _intake(config) as intake:
         _every(interval, loop, lambda: click.echo(_counts(poll_imap(intake, config, delete))))
@@ -129,7 +129,7 @@ def mail_poll_imap(config: Config, loop: bool, interval: float, delete: bool) ->
 @pass_config
 def mail_listen(config: Config, bind: str) -> None:
     """An SMTP listener for tests and small sites: every message it accepts is taken in."""
-    from .sources import smtp_listener
+    from ..mail.sources import smtp_listener
 
     host, _, port = bind.rpartition(":")
     with _intake(config) as intake:
@@ -153,8 +153,8 @@ def mail_listen(config: Config, bind: str) -> None:
 @pass_config
 def mail_send_outbox(config: Config, loop: bool, interval: float, max_age_hours: float) -> None:
     """Deliver pending notifications, invitations and resets over SMTP (HELPDESK_SMTP_*)."""
+    from ..mail.smtp import SmtpSender
     from ..services.outbox import deliver
-    from .smtp import SmtpSender
 
     if not config.smtp_host:
         click.echo("SMTP is not configured (HELPDESK_SMTP_HOST): nothing sent", err=True)
@@ -174,53 +174,3 @@ def mail_send_outbox(config: Config, loop: bool, interval: float, max_age_hours:
 
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no mail"
-
-
-@login.command("invite")
-@click.argument("email")
-@click.option("--customer", "customer_number", required=True, metavar="NUMBER")
-@click.option("--author", default="admin", show_default=True)
-@click.option("--show-token", is_flag=True, help="Also print the token (when no mail can be sent).")
-@pass_config
-def login_invite(config: Config, email: str, customer_number: str, author: str, show_token: bool) -> None:
-    """Invite EMAIL to become a login of a customer: a one-time link is mailed."""
-    from ..services import tokens
-
-    with unit_of_work(config) as uow:
-        issued = tokens.invite_login(uow, author, customer_number, email,
-                                     public_url=config.own_url)
-    click.echo(f"invitation for {issued.email} queued, valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC")
-    if show_token:
-        click.echo(issued.token)
-
-
-@login.command("reset")
-@click.argument("identifier", metavar="EMAIL_OR_LOGIN")
-@click.option("--show-token", is_flag=True, help="Also print the token (when no mail can be sent).")
-@pass_config
-def login_reset(config: Config, identifier: str, show_token: bool) -> None:
-    """Mail a one-time password-reset link to a login's address."""
-    from ..domain.errors import UnknownReference
-    from ..services import tokens
-
-    with unit_of_work(config) as uow:
-        issued = tokens.request_password_reset(uow, identifier, public_url=config.own_url)
-    if issued is None:
-        raise UnknownReference(f"No active login with an e-mail address matches {identifier!r}.")
-    click.echo(f"password reset for {issued.email} queued, valid until "
-               f"{issued.expires_at:%Y-%m-%d %H:%M} UTC")
-    if show_token:
-        click.echo(issued.token)
-
-
-@customer.command("set-mail-domain")
-@click.argument("number")
-@click.argument("domain", required=False)
-@pass_config
-def customer_set_mail_domain(config: Config, number: str, domain: str | None) -> None:
-    """File mail from any address at DOMAIN for this customer (without DOMAIN: none)."""
-    from ..services import admin
-
-    with unit_of_work(config) as uow:
-        admin.set_customer_mail_domain(uow, number, domain)
-    click.echo(f"mail domain of customer {number}: {domain or 'none'}")

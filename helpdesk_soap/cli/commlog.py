@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import click
 
-from ..cli import main, pass_config, unit_of_work
 from ..config import Config
 from ..services import commlog as service
+from .base import pass_config, unit_of_work
 
 
-@main.group()
+@click.group("commlog")
 def commlog() -> None:
     """The communication log: record a login's requests and answers, masked, for a while."""
 

@@ -1,33 +1,20 @@
-"""``helpdesk-soap request-type list|set|reset``: the fields each category of call asks for.
-
-Registered on the main group by cli.py; imports cli.py only when a command runs.
-"""
+"""``helpdesk-soap request-type list|set|reset``: the fields each category of call asks for."""
 
 from __future__ import annotations
 
 import click
 
-from .config import Config
-from .domain.model import Category, Principal, Role
-from .domain.request_types import FieldState
+from ..config import Config
+from ..domain.model import Category
+from ..domain.request_types import FieldState
+from .base import OPERATOR, pass_config, unit_of_work
 
-#: Who the CLI acts as: whoever runs it holds the database URL, and so more than an
-#: admin's rights; the services still check the role, as for every other caller.
-OPERATOR = Principal(login_id=None, login_name="cli", customer_id=None, role=Role.ADMIN)
-
-pass_config = click.make_pass_decorator(Config)
 _CATEGORIES = click.Choice([c.value for c in Category], case_sensitive=False)
 _STATES = click.Choice([s.value.lower() for s in FieldState], case_sensitive=False)
 
 
-def _unit_of_work(config: Config):
-    from .cli import unit_of_work
-
-    return unit_of_work(config)
-
-
 def _category(raw: str) -> Category:
-    from .services.request_types import parse_category
+    from ..services.request_types import parse_category
 
     return parse_category(raw)
 
@@ -52,9 +39,9 @@ def request_type() -> None:
 @pass_config
 def request_type_list(config: Config, category: str | None, show_absent: bool) -> None:
     """Each category's fields: name, state, type, maximum length, label."""
-    from .services import request_types
+    from ..services import request_types
 
-    with _unit_of_work(config) as uow:
+    with unit_of_work(config) as uow:
         configs = request_types.configuration(uow, OPERATOR)
     for each in configs:
         if category is None or each.category is _category(category):
@@ -72,9 +59,9 @@ def request_type_list(config: Config, category: str | None, show_absent: bool) -
 def request_type_set(config: Config, category: str, field: str, state: str, label: str | None,
                      max_length: int | None) -> None:
     """Make FIELD of CATEGORY required, optional or absent (not asked for)."""
-    from .services import request_types
+    from ..services import request_types
 
-    with _unit_of_work(config) as uow:
+    with unit_of_work(config) as uow:
         changed = request_types.set_field(uow, OPERATOR, _category(category), field,
                                           request_types.parse_state(state), label, max_length)
     _echo(changed, show_absent=False)
@@ -85,8 +72,8 @@ def request_type_set(config: Config, category: str, field: str, state: str, labe
 @pass_config
 def request_type_reset(config: Config, category: str) -> None:
     """Give CATEGORY the default set's fields again."""
-    from .services import request_types
+    from ..services import request_types
 
-    with _unit_of_work(config) as uow:
+    with unit_of_work(config) as uow:
         changed = request_types.reset(uow, OPERATOR, _category(category))
     _echo(changed, show_absent=False)

@@ -1,0 +1,92 @@
+"""``helpdesk-soap call ...``: staff actions on a call."""
+
+from __future__ import annotations
+
+import click
+
+from ..config import Config
+from ..domain.model import ContactType, EntryKind, Visibility
+from .base import pass_config, unit_of_work
+
+
+@click.group("call")
+def call() -> None:
+    """Staff actions on a call."""
+
+
+_author = click.option("--author", default="staff", show_default=True, help="Recorded as the entry's author.")
+_internal = click.option("--internal", is_flag=True, help="Staff only: never shown to the customer.")
+
+
+@call.command("add-history")
+@click.argument("call_id", type=int)
+@click.argument("text")
+@_internal
+@_author
+@pass_config
+def call_add_history(config: Config, call_id: int, text: str, internal: bool, author: str) -> None:
+    from ..services import staff
+
+    with unit_of_work(config) as uow:
+        staff.add_entry(uow, call_id, EntryKind.HISTORY, text, author=author,
+                        visibility=Visibility.INTERNAL if internal else Visibility.PUBLIC)
+    click.echo(f"history entry added to call {call_id}")
+
+
+@call.command("add-contact")
+@click.argument("call_id", type=int)
+@click.argument("text")
+@click.option("--type", "contact_type", type=click.Choice([c.value for c in ContactType]),
+              default=ContactType.NOTE.value, show_default=True)
+@click.option("--path", help="Path of the entry in the web front end (joined to web_base_url).")
+@_internal
+@_author
+@pass_config
+def call_add_contact(config: Config, call_id: int, text: str, contact_type: str, path: str | None,
+                     internal: bool, author: str) -> None:
+    from ..services import staff
+
+    with unit_of_work(config) as uow:
+        staff.add_entry(uow, call_id, EntryKind.CONTACT, text, author=author,
+                        visibility=Visibility.INTERNAL if internal else Visibility.PUBLIC,
+                        contact_type=ContactType(contact_type), path=path)
+    click.echo(f"contact entry added to call {call_id}")
+
+
+@call.command("set-status")
+@click.argument("call_id", type=int)
+@click.argument("code")
+@_author
+@pass_config
+def call_set_status(config: Config, call_id: int, code: str, author: str) -> None:
+    from ..services import staff
+
+    with unit_of_work(config) as uow:
+        staff.set_status(uow, call_id, code, author=author)
+    click.echo(f"call {call_id} is now {code}")
+
+
+@call.command("set-result")
+@click.argument("call_id", type=int)
+@click.argument("text")
+@_author
+@pass_config
+def call_set_result(config: Config, call_id: int, text: str, author: str) -> None:
+    from ..services import staff
+
+    with unit_of_work(config) as uow:
+        staff.set_result(uow, call_id, text, author=author)
+    click.echo(f"result of call {call_id} set")
+
+
+@call.command("propose-solution")
+@click.argument("call_id", type=int)
+@click.argument("text")
+@_author
+@pass_config
+def call_propose_solution(config: Config, call_id: int, text: str, author: str) -> None:
+    from ..services import staff
+
+    with unit_of_work(config) as uow:
+        staff.propose_solution(uow, call_id, text, author=author)
+    click.echo(f"solution proposed for call {call_id}")
