@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Protocol, TypeVar
 
+from ..domain.errors import Conflict
+
 T = TypeVar("T")
 
-
-class Conflict(Exception):
-    """A concurrent writer won: a unique key was taken or a row changed under us.
-
-    Services catch it and re-read; it never reaches a caller.
-    """
+__all__ = ["Conflict", "UnitOfWork", "retry_on_conflict"]
 
 
 def retry_on_conflict(uow: UnitOfWork, change: Callable[[], T], attempts: int = 3) -> T:

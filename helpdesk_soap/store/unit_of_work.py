@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
-from ..services.unit_of_work import Conflict
+from ..domain.errors import Conflict
 from .engine import begin_writing
 from .cache import (CachedCustomers, CachedLogins, CachedSettings, CachedStatuses, CallContentCache,
                     Content, Kept, ReferenceCache, fresh)
@@ -20,11 +20,11 @@ from .commlog_repository import CommlogRepository
 from .mail_repository import MailRepository, TokenRepository
 from .request_type_repository import CachedRequestTypes, RequestTypeRepository
 from .push_repository import PushRepository
-from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
-                         LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
-                         SettingsRepository, StatusRepository, TimeRecordRepository,
-                         drop_expected_call, expect_call, forget_reference_version,
-                         reference_version, versions)
+from .repositories import (AssignmentRepository, AttachmentRepository, CallRepository,
+                           CustomerRepository, LoginRepository, OrganisationRepository,
+                           PortalRepository, SessionRepository, SettingsRepository,
+                           StatusRepository, TimeRecordRepository, drop_expected_call,
+                           expect_call, forget_reference_version, reference_version, versions)
 
 
 class SqlUnitOfWork:

@@ -8,7 +8,7 @@ import pytest
 
 from helpdesk_soap.domain.model import (Call, Category, ContactType, Entry, EntryKind, Priority,
                                         SolutionState, Visibility)
-from helpdesk_soap.services.unit_of_work import Conflict
+from helpdesk_soap.domain.errors import Conflict
 
 NOW = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 

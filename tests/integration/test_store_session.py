@@ -12,10 +12,10 @@ from sqlalchemy import event, func, select
 
 from helpdesk_soap.domain.model import CallRequest, Category, Entry, EntryKind, Priority
 from helpdesk_soap.services import calls
-from helpdesk_soap.services.unit_of_work import Conflict
+from helpdesk_soap.domain.errors import Conflict
 from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.models import CustomerRow, EntryRow
-from helpdesk_soap.store.repository import versions
+from helpdesk_soap.store.repositories import versions
 from helpdesk_soap.store.session import IdleConnections, idle_connections
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
