@@ -14,12 +14,15 @@ from helpdesk_soap.domain.errors import Conflict, StoreUnavailable
 from helpdesk_soap.domain.model import CallRequest, Category, Principal, Priority, Visibility
 from helpdesk_soap.services import auth, calls, workflow
 from helpdesk_soap.services.auth import token_hash
-from helpdesk_soap.store import prepared
+from helpdesk_soap.store.fast import prepared
 from helpdesk_soap.store.repositories import accounts, attachments, call_rows, logins, reference
 from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.models import CallRow, EntryRow, StatusRow
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 from tests.conftest import make_database
+from tests.support.fast import fast_path_only
+
+pytestmark = fast_path_only
 
 REQUEST = CallRequest(customer_number="ACME", subject="Phones down", priority=Priority.HIGH,
                       category=Category.QUESTION, description="No dial tone in sales.",
@@ -53,7 +56,7 @@ def reads(call, attachment) -> list[tuple[object, dict]]:
         (call_rows._CALL_BY_ID, {"call_id": call.id}),
         (call_rows._CALL_BY_ID_LOCKED, {"call_id": call.id}),
         (call_rows._CALL_BY_EXTERNAL_ID, {"origin": call.origin_customer_id,
-                                     "external": call.external_ticket_id}),
+                                          "external": call.external_ticket_id}),
         (call_rows._ENTRIES, {"call_id": call.id}),
         (call_rows._ENTRIES_VISIBLE, {"call_id": call.id, "visibility": Visibility.PUBLIC.value}),
         (attachments._ATTACHMENT_BY_ID, {"id": attachment.id}),
