@@ -64,7 +64,8 @@ class Config:
     call_cache_mb: int = 32
     #: Whether the store takes its fast path under SQLAlchemy (store/fast/); off
     #: (HELPDESK_STORE_FAST=0), plain SQLAlchemy Core and ORM, its pool and transactions.
-    store_fast: bool = True
+    #: None: on, unless the process's HELPDESK_STORE_FAST says 0 (store.fast.default).
+    store_fast: bool | None = None
     #: Outgoing mail. No host: nothing is ever sent (notifications wait in the outbox).
     smtp_host: str | None = None
     smtp_port: int = 587

@@ -12,10 +12,10 @@ from ..models import CallRow
 from ..session import StoreSession
 from .base import core
 from .call_queries import CallQueries
+from ..fast.folded import FOLDED_ENTRIES, entry_params, insert_call_folded, save_call_folded
 from .call_rows import (_BY_VALUE, _CALL_BY_EXTERNAL_ID, _CALL_BY_ID, _CALL_BY_ID_LOCKED, _ENTRIES,
-                        _ENTRIES_VISIBLE, _FOLDED_ENTRIES, _INSERT_CALL, _INSERT_ENTRY, _NEXT_CHANGE,
-                        _SAVE_CALL, _SAVE_CALL_CHANGED, _call_from_row, _call_values, _entry_params,
-                        _entry_values, _insert_call_folded, _save_call_folded)
+                        _ENTRIES_VISIBLE, _INSERT_CALL, _INSERT_ENTRY, _NEXT_CHANGE, _SAVE_CALL,
+                        _SAVE_CALL_CHANGED, _call_from_row, _call_values, _entry_values)
 from .reference import _expected_call_row
 
 
@@ -49,8 +49,8 @@ class CallRepository(CallQueries):
             values["change_seq"] = self._next_change_seq()
             statement = _INSERT_CALL
         else:
-            values.update(_entry_params(folded))
-            statement = _insert_call_folded(len(folded))
+            values.update(entry_params(folded))
+            statement = insert_call_folded(len(folded))
         try:
             call_id, change_seq = core(self.session, statement, values).first()
         except IntegrityError as exc:
@@ -71,8 +71,8 @@ class CallRepository(CallQueries):
         params.update(w_id=call.id, w_version=call.version, v_version=call.version + 1)
         folded = self._folded_entries(call)  # PostgreSQL: one statement for it all
         if folded is not None:
-            params.update(_entry_params(folded))
-            statement = _save_call_folded(call.public_change, len(folded))
+            params.update(entry_params(folded))
+            statement = save_call_folded(call.public_change, len(folded))
         elif call.public_change:
             params["v_change_seq"] = self._next_change_seq()
             statement = _SAVE_CALL_CHANGED
@@ -92,11 +92,11 @@ class CallRepository(CallQueries):
 
     def _folded_entries(self, call: Call) -> list[Entry] | None:
         """Where statements are round trips (PostgreSQL), the call's new entries that its own
-        statement writes (all of them, up to _FOLDED_ENTRIES); None where they and the change
+        statement writes (all of them, up to FOLDED_ENTRIES); None where they and the change
         number take statements of their own."""
         if not self.session.round_trips:
             return None
-        return call.new_entries[:_FOLDED_ENTRIES]
+        return call.new_entries[:FOLDED_ENTRIES]
 
     def _next_change_seq(self) -> int:
         """The next number of the store-wide change sequence. The UPDATE locks the counter's
