@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from helpdesk_soap.config import Config
-from helpdesk_soap.store import prepared
+from helpdesk_soap.store.fast import prepared
 from helpdesk_soap.store.engine import checkpoint_if_due, make_engine
 
 from . import workload
@@ -74,7 +74,7 @@ class _Recording:
 
 @contextmanager
 def _recording(log: list[Statement]):
-    """The store's statements (store/prepared.py) go through a _Recording meanwhile."""
+    """The store's statements (store/fast/prepared.py) go through a _Recording meanwhile."""
     original = prepared._cursor
 
     def recording_cursor(connection):

@@ -62,6 +62,10 @@ class Config:
     sqlite_checkpoint_every: int = 10
     #: Megabytes a worker keeps of the entries and attachments GetCallData reads (0: none).
     call_cache_mb: int = 32
+    #: Whether the store takes its fast path under SQLAlchemy (store/fast/); off
+    #: (HELPDESK_STORE_FAST=0), plain SQLAlchemy Core and ORM, its pool and transactions.
+    #: None: on, unless the process's HELPDESK_STORE_FAST says 0 (store.fast.default).
+    store_fast: bool | None = None
     #: Outgoing mail. No host: nothing is ever sent (notifications wait in the outbox).
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -171,6 +175,11 @@ class Config:
         for key in ("header_timeout", "request_read_timeout", "request_timeout"):
             if values.get(key, 1) <= 0:
                 raise ValueError(f"{ENV_PREFIX}{key.upper()} must be positive")
+        fast = env.get(ENV_PREFIX + "STORE_FAST", "").strip().lower()
+        if fast:
+            if fast not in ("0", "1", "true", "false", "on", "off", "yes", "no"):
+                raise ValueError("HELPDESK_STORE_FAST must be 0 or 1")
+            values["store_fast"] = fast in ("1", "true", "on", "yes")
         values["push"] = PushSettings.from_env(env)
         config = cls(**values)
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -157,3 +157,10 @@ class CallChanged(DomainError):
     code = "Client.CallChanged"
     default_message = ("Someone else changed this call while you were editing it; "
                        "here is its current state. Check it and send your change again.")
+
+
+class Conflict(Exception):
+    """A concurrent writer won: a unique key was taken or a row changed under us.
+
+    Not a DomainError: services catch it and re-read; it never reaches a caller.
+    """

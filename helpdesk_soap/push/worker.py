@@ -95,7 +95,7 @@ def run_worker(config, parent_pid: int | None = None) -> None:
     from ..store.unit_of_work import SqlUnitOfWork
 
     configure_logging(config.log_level)
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, fast_path=config.store_fast)
     factory = make_session_factory(engine)
     worker = Worker(lambda: SqlUnitOfWork(factory), config.push,
                     engine.dialect.name == "postgresql")

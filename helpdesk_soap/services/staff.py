@@ -15,6 +15,7 @@ from datetime import datetime
 
 from ..domain.errors import InvalidArgument, UnknownReference
 from ..domain.events import EventType, status_events
+from ..domain.filters import CallFilter
 from ..domain.model import (AssignmentState, Call, ContactType, Entry, EntryKind, Principal, Role,
                             Status, Visibility)
 from ..domain.settings import Settings
@@ -28,14 +29,6 @@ from .unit_of_work import UnitOfWork
 MAX_PAGE = 200
 #: ListCalls' page when the caller names none.
 DEFAULT_PAGE = 50
-
-
-@dataclass(frozen=True, slots=True)
-class CallFilter:
-    status: str | None = None
-    stage: str | None = None
-    customer_number: str | None = None
-    changed_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, Protocol, TypeVar
 
+from ..domain.errors import Conflict
+from . import ports
+
 T = TypeVar("T")
 
-
-class Conflict(Exception):
-    """A concurrent writer won: a unique key was taken or a row changed under us.
-
-    Services catch it and re-read; it never reaches a caller.
-    """
+__all__ = ["Conflict", "UnitOfWork", "retry_on_conflict"]
 
 
 def retry_on_conflict(uow: UnitOfWork, change: Callable[[], T], attempts: int = 3) -> T:
@@ -28,31 +26,32 @@ def retry_on_conflict(uow: UnitOfWork, change: Callable[[], T], attempts: int = 
 
 
 class UnitOfWork(Protocol):
-    calls: Any
-    customers: Any
-    statuses: Any
-    logins: Any
-    settings: Any
-    sessions: Any
-    organisations: Any
-    portals: Any
-    assignments: Any
-    mail: Any
-    tokens: Any
-    attachments: Any
-    time_records: Any
-    #: ``get() -> RequestTypes`` (domain/request_types.py); ``save(category, rules)``.
-    request_types: Any
-    #: The communication log: switches and recorded envelopes (store/commlog_repository.py).
-    commlog: Any
-    #: Push listeners, events and deliveries (store/push_repository.py).
-    push: Any
-    #: The staff desk's queue and technicians (store/desk_repository.py).
-    desk: Any
-    #: The admin pages' queries (store/admin_repository.py).
-    admin: Any
-    #: The attachment file store: ``put(bytes) -> sha256`` and ``get(sha256) -> bytes``.
-    files: Any
+    """One request's access to the store: its repositories (ports.py), and its transaction."""
+
+    calls: ports.Calls
+    customers: ports.Customers
+    statuses: ports.Statuses
+    logins: ports.Logins
+    settings: ports.SettingsStore
+    sessions: ports.Sessions
+    organisations: ports.Organisations
+    portals: ports.Portals
+    assignments: ports.Assignments
+    mail: ports.Mail
+    tokens: ports.Tokens
+    attachments: ports.Attachments
+    time_records: ports.TimeRecords
+    request_types: ports.RequestTypesStore
+    #: The communication log: switches and recorded envelopes.
+    commlog: ports.Commlog
+    #: Push listeners, events and deliveries.
+    push: ports.Push
+    #: The staff desk's queue and technicians.
+    desk: ports.Desk
+    #: The admin pages' queries.
+    admin: ports.Admin
+    #: The attachment file store; None where no attachments are handled.
+    files: ports.Files | None
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

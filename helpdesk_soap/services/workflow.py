@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ..domain.errors import CallClosed, InvalidArgument
 from ..domain.events import EventType
-from ..domain.model import Call, Category, Entry, EntryKind, Principal, Stage, Status
+from ..domain.filters import OverviewFilter
+from ..domain.model import Call, Entry, EntryKind, Principal, Status
 from ..domain.request_types import RequestTypes
 from ..domain.text import xml_safe
 from . import staff_notify
@@ -26,43 +27,6 @@ from .unit_of_work import UnitOfWork, retry_on_conflict
 MAX_PAGE = 100
 DEFAULT_PAGE = 50
 MAX_NOTE = 65536
-
-
-@dataclass(frozen=True, slots=True)
-class OverviewFilter:
-    """What the customer's overview is filtered by; every field is optional."""
-
-    year: int | None = None
-    month: int | None = None
-    status: str | None = None
-    stage: Stage | None = None
-    category: Category | None = None
-    subject_contains: str | None = None
-
-    @property
-    def created_from(self) -> datetime | None:
-        if self.year is None:
-            return None
-        return datetime(self.year, self.month or 1, 1, tzinfo=UTC)
-
-    @property
-    def created_before(self) -> datetime | None:
-        if self.year is None:
-            return None
-        if self.month is None:
-            return datetime(self.year + 1, 1, 1, tzinfo=UTC)
-        return datetime(self.year + (self.month == 12), self.month % 12 + 1, 1, tzinfo=UTC)
-
-    def validated(self) -> OverviewFilter:
-        if self.month is not None and self.year is None:
-            raise InvalidArgument("Month filters only together with Year.", field="Month")
-        if self.month is not None and not 1 <= self.month <= 12:
-            raise InvalidArgument("Month must be between 1 and 12.", field="Month")
-        if self.year is not None and not 1970 <= self.year <= 9998:
-            raise InvalidArgument("Year must be between 1970 and 9998.", field="Year")
-        text = (self.subject_contains or "").strip()
-        return OverviewFilter(self.year, self.month, self.status, self.stage, self.category,
-                              text or None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from ..services.unit_of_work import UnitOfWork
 from ..store.cache import CallContentCache, ReferenceCache
 from ..store.engine import after_responses, make_engine, make_session_factory, stop_checkpoints
 from ..store.files import FileStore
-from ..store.session import IdleConnections, idle_connections
+from ..store.fast import IdleConnections, idle_connections
 from ..store.unit_of_work import SqlUnitOfWork
 from .contract import build_wsdl
 from .fastpath import FastPath
@@ -176,7 +176,7 @@ def make_runtime(config: Config) -> Runtime:
     """What a worker's requests share, SOAP and web alike: engines, pools, caches."""
     pool = dict(pool_size=config.db_pool_size, max_overflow=config.db_max_overflow,
                 pool_recycle=config.db_pool_recycle, busy_timeout_ms=config.sqlite_busy_timeout_ms,
-                checkpoint_every=config.sqlite_checkpoint_every)
+                checkpoint_every=config.sqlite_checkpoint_every, fast_path=config.store_fast)
     engines = [make_engine(config.database_url, **pool)]
     if config.database_replica_url:
         engines.append(make_engine(config.database_replica_url, **pool))

@@ -10,7 +10,8 @@ from ..domain.desk import DeskFilter, NotifyEvent, Technician, TechnicianPrefs
 from ..domain.model import AssignmentState, Role
 from .desk_models import TechnicianCustomerRow, TechnicianRow
 from .models import AssignmentRow, CallRow, CustomerRow, LoginRow, StatusRow
-from .repository import CallSummary, _core, decode_cursor, encode_cursor
+from .repositories.base import core as _core
+from .repositories.call_queries import CallSummary, decode_cursor, encode_cursor
 from .session import StoreSession
 
 _STAFF_ROLES = (Role.STAFF.value, Role.ADMIN.value)

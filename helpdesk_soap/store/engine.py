@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .session import end_autocommit
+from . import fast
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: WAL pages after which the committing connection copies the WAL back into the database
@@ -33,8 +33,11 @@ log = logging.getLogger(__name__)
 
 def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
                 pool_recycle: int = 1800, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
-                checkpoint_every: int = CHECKPOINT_EVERY_WRITES) -> Engine:
+                checkpoint_every: int = CHECKPOINT_EVERY_WRITES,
+                fast_path: bool | None = None) -> Engine:
     """An engine for the URL. Pools are per process: build it after gunicorn forks.
+    ``fast_path``: whether the store may reach under SQLAlchemy on it (store/fast/; None:
+    as ``HELPDESK_STORE_FAST`` says, on unless it is 0).
 
     PostgreSQL: each worker holds up to ``pool_size + max_overflow``
     connections; ``pool_pre_ping`` replaces connections the server dropped
@@ -43,13 +46,16 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
     saved a round trip per request, but let the first requests after a
     server restart fail on connections used just before it: reverted. The
     gateway's units of work keep their connection between requests instead,
-    and look at its socket before they use it: session.IdleConnections.)
+    and look at its socket before they use it: fast.IdleConnections.)
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, busy_timeout_ms, checkpoint_every)
-    return create_engine(parsed, pool_pre_ping=True, pool_recycle=pool_recycle,
-                         pool_size=pool_size, max_overflow=max_overflow, pool_timeout=10)
+        engine = _sqlite_engine(parsed, busy_timeout_ms, checkpoint_every)
+    else:
+        engine = create_engine(parsed, pool_pre_ping=True, pool_recycle=pool_recycle,
+                               pool_size=pool_size, max_overflow=max_overflow, pool_timeout=10)
+    fast.install(engine, fast.default() if fast_path is None else fast_path)
+    return engine
 
 
 def _sqlite_engine(url, busy_timeout_ms: int, checkpoint_every: int) -> Engine:
@@ -60,7 +66,7 @@ def _sqlite_engine(url, busy_timeout_ms: int, checkpoint_every: int) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
-        # Let SQLAlchemy, not pysqlite, decide when transactions begin (see _begin).
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (fast.install).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -70,15 +76,8 @@ def _sqlite_engine(url, busy_timeout_ms: int, checkpoint_every: int) -> Engine:
         cur.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cur.close()
 
-    # Every transaction begins with a plain (deferred) BEGIN, issued by the dialect on
-    # the driver's connection. A "begin" connection event listener would do the same, but
-    # any connection event makes SQLAlchemy dispatch events around every statement
-    # (about a third of a simple SELECT's cost); begin_writing makes a writer's BEGIN
-    # IMMEDIATE.
-    def _begin(dbapi_connection) -> None:
-        dbapi_connection.execute("BEGIN")
-
-    engine.dialect.do_begin = _begin
+    # Every transaction begins with a plain (deferred) BEGIN (fast.install); begin_writing
+    # makes a writer's BEGIN IMMEDIATE.
     if on_disk:
         engine.dialect.helpdesk_writer_lock = WriterLock(
             Path(url.database).expanduser().with_name(Path(url.database).name + "-writer.lock"),
@@ -201,18 +200,16 @@ def begin_writing(connection: Connection) -> WriterLock | None:
     lock rows (FOR UPDATE); the unit of work's reads so far ran in autocommit, and the
     next statement begins the transaction.
     """
-    if not connection.in_transaction():
-        connection.begin()
     if connection.dialect.name != "sqlite":
-        end_autocommit(connection)  # the reads so far ran in autocommit (session.py)
+        if not connection.in_transaction():
+            connection.begin()
+        fast.end_reads(connection)  # the reads so far may have run in autocommit
         return None
     lock = getattr(connection.dialect, "helpdesk_writer_lock", None)
     if lock is not None:
         lock.acquire()
     try:
-        driver = connection.connection.driver_connection
-        driver.execute("ROLLBACK")
-        driver.execute("BEGIN IMMEDIATE")
+        fast.begin_immediate(connection)
     except sqlite3.Error as exc:  # "database is locked" after the busy timeout
         if lock is not None:
             lock.release()

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..services.unit_of_work import Conflict
+from ..domain.errors import Conflict
 from .models import LoginTokenRow, MailMessageRow, OutboxRow
 from .session import StoreSession
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from ..domain.events import EventDraft, EventType, parse_events
 from .models import CustomerRow, LoginRow
 from .push_models import ListenerRow, PushDeliveryRow, PushEventRow
-from .repository import _core
+from .repositories.base import core as _core
 from .session import StoreSession
 
 

@@ -8,23 +8,23 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
-from ..services.unit_of_work import Conflict
-from .engine import begin_writing
+from ..domain.errors import Conflict
 from .cache import (CachedCustomers, CachedLogins, CachedSettings, CachedStatuses, CallContentCache,
                     Content, Kept, ReferenceCache, fresh)
 from .admin_repository import AdminRepository
 from .desk_repository import DeskRepository
 from .files import FileStore
-from .session import IdleConnections, StoreSession
+from .fast import IdleConnections
+from .session import StoreSession
 from .commlog_repository import CommlogRepository
 from .mail_repository import MailRepository, TokenRepository
 from .request_type_repository import CachedRequestTypes, RequestTypeRepository
 from .push_repository import PushRepository
-from .repository import (AssignmentRepository, AttachmentRepository, CallRepository, CustomerRepository,
-                         LoginRepository, OrganisationRepository, PortalRepository, SessionRepository,
-                         SettingsRepository, StatusRepository, TimeRecordRepository,
-                         drop_expected_call, expect_call, forget_reference_version,
-                         reference_version, versions)
+from .repositories import (AssignmentRepository, AttachmentRepository, CallRepository,
+                           CustomerRepository, LoginRepository, OrganisationRepository,
+                           PortalRepository, SessionRepository, SettingsRepository,
+                           StatusRepository, TimeRecordRepository, drop_expected_call,
+                           expect_call, forget_reference_version, reference_version, versions)
 
 
 class SqlUnitOfWork:
@@ -119,9 +119,8 @@ class SqlUnitOfWork:
         # begin_writing swaps the read snapshot for BEGIN IMMEDIATE, so the write lock is
         # taken before the first read of this use case; on PostgreSQL (read committed, rows
         # locked FOR UPDATE) every statement reads the latest committed data anyway. Rows
-        # the ORM loaded before are expired so that they are read again.
-        self.session.expire_all()
-        self._writer_lock = begin_writing(self.session.connection())
+        # the ORM loaded before are read again (StoreSession.begin_writing).
+        self._writer_lock = self.session.begin_writing()
         self._writing = self.calls.lock_reads = True
 
     def commit(self) -> None:

@@ -16,6 +16,10 @@ from helpdesk_soap.soap.app import create_app
 from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.migrate import upgrade
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
+from tests.support.fast import fast_path_only
+
+#: It records and replays the statements of the store's fast path (store/fast/prepared.py).
+pytestmark = fast_path_only
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from helpdesk_soap.store.cache import ReferenceCache
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
 from tests.integration.test_soap_protocol import call, envelope, fault_of
+from tests.support.fast import fast_path_only
 
 GET = "<h:CallId>424242</h:CallId>"  # CallNotFound: authentication passed
 
@@ -273,6 +274,7 @@ def test_a_polled_call_is_read_once_per_version_and_changes_show_at_once(app, en
     assert b"trace.txt" in body and history_of(body)[-1].startswith("Attachment added: trace.txt")
 
 
+@fast_path_only
 @pytest.mark.parametrize("credentials", ["ws-security", "session token"])
 def test_on_postgresql_a_poll_reads_its_call_with_authentications_query(app, engine, credentials):
     """Each statement is a round trip to PostgreSQL: GetCallData names its call to the unit
@@ -289,6 +291,7 @@ def test_on_postgresql_a_poll_reads_its_call_with_authentications_query(app, eng
     assert len(statements) == (1 if engine.dialect.name == "postgresql" else 2), statements
 
 
+@fast_path_only
 def test_on_postgresql_a_write_of_a_call_is_one_statement(app, engine):
     """The change sequence's UPDATE and the new entries' INSERT are round trips of their own
     unless they ride in the call's INSERT or UPDATE (data-modifying CTEs, PostgreSQL only).

@@ -10,17 +10,19 @@ import pytest
 from sqlalchemy import bindparam, column, event, func, insert, select, table
 from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 
-from helpdesk_soap.domain.errors import StoreUnavailable
+from helpdesk_soap.domain.errors import Conflict, StoreUnavailable
 from helpdesk_soap.domain.model import CallRequest, Category, Principal, Priority, Visibility
 from helpdesk_soap.services import auth, calls, workflow
 from helpdesk_soap.services.auth import token_hash
-from helpdesk_soap.store import prepared
-from helpdesk_soap.store import repository as repo
+from helpdesk_soap.store.fast import prepared
+from helpdesk_soap.store.repositories import accounts, attachments, call_rows, logins, reference
 from helpdesk_soap.store.engine import make_engine, make_session_factory
-from helpdesk_soap.services.unit_of_work import Conflict
 from helpdesk_soap.store.models import CallRow, EntryRow, StatusRow
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 from tests.conftest import make_database
+from tests.support.fast import fast_path_only
+
+pytestmark = fast_path_only
 
 REQUEST = CallRequest(customer_number="ACME", subject="Phones down", priority=Priority.HIGH,
                       category=Category.QUESTION, description="No dial tone in sales.",
@@ -51,28 +53,28 @@ def stored(uow_factory, seeded):
 def reads(call, attachment) -> list[tuple[object, dict]]:
     """Every SELECT the repositories run through _core, with arguments that find rows."""
     return [
-        (repo._CALL_BY_ID, {"call_id": call.id}),
-        (repo._CALL_BY_ID_LOCKED, {"call_id": call.id}),
-        (repo._CALL_BY_EXTERNAL_ID, {"origin": call.origin_customer_id,
-                                     "external": call.external_ticket_id}),
-        (repo._ENTRIES, {"call_id": call.id}),
-        (repo._ENTRIES_VISIBLE, {"call_id": call.id, "visibility": Visibility.PUBLIC.value}),
-        (repo._ATTACHMENT_BY_ID, {"id": attachment.id}),
-        (repo._ATTACHMENTS, {"call_id": call.id}),
-        (repo._ATTACHMENTS_VISIBLE, {"call_id": call.id, "visibility": Visibility.PUBLIC.value}),
-        (repo._CUSTOMER_BY_ID, {"id": call.customer_id}),
-        (repo._CUSTOMER_BY_NUMBER, {"number": "ACME"}),
-        (repo._CUSTOMER_BY_MAIL_DOMAIN, {"domain": "nowhere.example"}),
-        (repo._CUSTOMERS_BY_NUMBER, {}),
-        (repo._STATUS_BY_CODE, {"code": call.status_code}),
-        (repo._STATUSES_BY_CODE, {}),
-        (repo._LOGIN_BY_NAME, {"name": "acme-tts"}),
-        (repo._LOGIN_BY_ID, {"id": 1}),
-        (repo._LOGIN_BY_EMAIL, {"email": "nobody@example.com"}),
-        (repo._LOGIN_BY_SESSION, {"hash": token_hash("a-token")}),
-        (repo._SESSION_BY_HASH, {"hash": token_hash("a-token")}),
-        (repo._SETTINGS, {}),
-        (repo._REFERENCE_VERSION, {}),
+        (call_rows._CALL_BY_ID, {"call_id": call.id}),
+        (call_rows._CALL_BY_ID_LOCKED, {"call_id": call.id}),
+        (call_rows._CALL_BY_EXTERNAL_ID, {"origin": call.origin_customer_id,
+                                          "external": call.external_ticket_id}),
+        (call_rows._ENTRIES, {"call_id": call.id}),
+        (call_rows._ENTRIES_VISIBLE, {"call_id": call.id, "visibility": Visibility.PUBLIC.value}),
+        (attachments._ATTACHMENT_BY_ID, {"id": attachment.id}),
+        (attachments._ATTACHMENTS, {"call_id": call.id}),
+        (attachments._ATTACHMENTS_VISIBLE, {"call_id": call.id, "visibility": Visibility.PUBLIC.value}),
+        (accounts._CUSTOMER_BY_ID, {"id": call.customer_id}),
+        (accounts._CUSTOMER_BY_NUMBER, {"number": "ACME"}),
+        (accounts._CUSTOMER_BY_MAIL_DOMAIN, {"domain": "nowhere.example"}),
+        (accounts._CUSTOMERS_BY_NUMBER, {}),
+        (reference._STATUS_BY_CODE, {"code": call.status_code}),
+        (reference._STATUSES_BY_CODE, {}),
+        (logins._LOGIN_BY_NAME, {"name": "acme-tts"}),
+        (logins._LOGIN_BY_ID, {"id": 1}),
+        (logins._LOGIN_BY_EMAIL, {"email": "nobody@example.com"}),
+        (logins._LOGIN_BY_SESSION, {"hash": token_hash("a-token")}),
+        (logins._SESSION_BY_HASH, {"hash": token_hash("a-token")}),
+        (reference._SETTINGS, {}),
+        (reference._REFERENCE_VERSION, {}),
     ]
 
 
@@ -114,7 +116,7 @@ def test_a_listened_to_statement_goes_through_sqlalchemy(engine, stored):
     event.listen(engine, "before_cursor_execute", listener)
     try:
         with engine.begin() as connection:
-            row = prepared.execute(connection, repo._CALL_BY_ID, {"call_id": stored[0].id}).first()
+            row = prepared.execute(connection, call_rows._CALL_BY_ID, {"call_id": stored[0].id}).first()
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert row.id == stored[0].id  # a SQLAlchemy Row
@@ -190,8 +192,8 @@ def test_an_insert_writes_what_sqlalchemys_writes(engine, stored):
     with engine.begin() as connection:
         first = entries.c.id > connection.execute(select(func.max(entries.c.id))).scalar()
         for params in (one, many):
-            assert isinstance(prepared.execute(connection, repo._INSERT_ENTRY, params), prepared.Rows)
-            connection.execute(repo._INSERT_ENTRY, params)  # SQLAlchemy's own, the same values
+            assert isinstance(prepared.execute(connection, call_rows._INSERT_ENTRY, params), prepared.Rows)
+            connection.execute(call_rows._INSERT_ENTRY, params)  # SQLAlchemy's own, the same values
         written = stored_rows(connection, entries, first)
     ours, theirs = [written[0], *written[2:5]], [written[1], *written[5:8]]
     assert len(written) == 8
@@ -202,16 +204,16 @@ def test_an_insert_writes_what_sqlalchemys_writes(engine, stored):
 def test_returning_and_rowcount(engine, stored):
     call = stored[0]
     with engine.begin() as connection:
-        sequence = [prepared.execute(connection, repo._NEXT_CHANGE, {}).scalar_one(),
-                    connection.execute(repo._NEXT_CHANGE, {}).scalar_one(),
-                    prepared.execute(connection, repo._NEXT_CHANGE, {}).scalar_one()]
+        sequence = [prepared.execute(connection, call_rows._NEXT_CHANGE, {}).scalar_one(),
+                    connection.execute(call_rows._NEXT_CHANGE, {}).scalar_one(),
+                    prepared.execute(connection, call_rows._NEXT_CHANGE, {}).scalar_one()]
         assert sequence == [sequence[0], sequence[0] + 1, sequence[0] + 2]
         version = connection.execute(select(CallRow.version).where(CallRow.id == call.id)).scalar_one()
-        params = {f"v_{name}": value for name, value in repo._call_values(call).items()}
+        params = {f"v_{name}": value for name, value in call_rows._call_values(call).items()}
         params.update(w_id=call.id, v_version=version + 1, v_subject="Renamed")
-        stale = prepared.execute(connection, repo._SAVE_CALL, dict(params, w_version=version - 1))
+        stale = prepared.execute(connection, call_rows._SAVE_CALL, dict(params, w_version=version - 1))
         assert isinstance(stale, prepared.Rows) and stale.rowcount == 0
-        assert prepared.execute(connection, repo._SAVE_CALL, dict(params, w_version=version)).rowcount == 1
+        assert prepared.execute(connection, call_rows._SAVE_CALL, dict(params, w_version=version)).rowcount == 1
         row = connection.execute(select(CallRow.subject, CallRow.version, CallRow.components)
                                  .where(CallRow.id == call.id)).one()
     assert tuple(row) == ("Renamed", version + 1, list(call.components))
@@ -243,7 +245,7 @@ def test_a_statement_runs_on_a_cursor_of_its_own_connection(engine, stored):
     with engine.connect() as one, engine.connect() as other:
         for connection in (one, other):
             connection.begin()
-            assert prepared.execute(connection, repo._REFERENCE_VERSION, {}).scalar_one() >= 0
+            assert prepared.execute(connection, reference._REFERENCE_VERSION, {}).scalar_one() >= 0
         cursors = [prepared._cursor(c) for c in (one, one, other)]
         drivers = [c.connection.dbapi_connection for c in (one, one, other)]
         for (cursor, kept), driver in zip(cursors, drivers):

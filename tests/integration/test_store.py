@@ -8,7 +8,7 @@ import pytest
 
 from helpdesk_soap.domain.model import (Call, Category, ContactType, Entry, EntryKind, Priority,
                                         SolutionState, Visibility)
-from helpdesk_soap.services.unit_of_work import Conflict
+from helpdesk_soap.domain.errors import Conflict
 
 NOW = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 
@@ -100,7 +100,7 @@ def test_visible_changes_are_numbered_in_order_and_a_stale_save_keeps_none(uow_f
 
 def test_many_new_entries_are_stored_in_the_order_they_were_made(uow_factory, seeded):
     """On PostgreSQL the call's own statement writes up to eight new entries (repository.py:
-    _FOLDED_ENTRIES), and any more follow in a statement of their own: all are stored, in
+    fast.folded.FOLDED_ENTRIES), and any more follow in a statement of their own: all are stored, in
     order, on a new call and on a saved one."""
     call = new_call(seeded["acme-tts"].customer_id)
     for n in range(10):

@@ -12,12 +12,13 @@ from sqlalchemy import event, func, select
 
 from helpdesk_soap.domain.model import CallRequest, Category, Entry, EntryKind, Priority
 from helpdesk_soap.services import calls
-from helpdesk_soap.services.unit_of_work import Conflict
+from helpdesk_soap.domain.errors import Conflict
 from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.models import CustomerRow, EntryRow
-from helpdesk_soap.store.repository import versions
-from helpdesk_soap.store.session import IdleConnections, idle_connections
+from helpdesk_soap.store.repositories import versions
+from helpdesk_soap.store.fast import IdleConnections, idle_connections
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
+from tests.support.fast import fast_path_only
 
 REQUEST = CallRequest(customer_number="ACME", subject="Phones down", priority=Priority.HIGH,
                       category=Category.QUESTION, description="No dial tone in sales.")
@@ -147,6 +148,7 @@ def driver_of(uow):
     return uow.session.connection().connection.driver_connection
 
 
+@fast_path_only
 def test_the_next_unit_of_work_takes_the_connection_the_last_one_left(factory, idle, call_id):
     with SqlUnitOfWork(factory, idle=idle) as uow:
         first = driver_of(uow)
@@ -156,6 +158,7 @@ def test_the_next_unit_of_work_takes_the_connection_the_last_one_left(factory, i
         assert uow.calls.get(call_id).id == call_id
 
 
+@fast_path_only
 def test_a_kept_connection_holds_nothing_of_the_unit_of_work_that_left_it(factory, idle, call_id):
     with SqlUnitOfWork(factory, idle=idle) as uow:
         write_both(uow, call_id, "LEFT")  # written, never committed
@@ -169,6 +172,7 @@ def test_a_kept_connection_holds_nothing_of_the_unit_of_work_that_left_it(factor
     assert "NEXT" in numbers and "LEFT" not in numbers
 
 
+@fast_path_only
 def test_a_kept_connection_sees_what_others_committed_since(engine, factory, idle, call_id):
     with SqlUnitOfWork(factory, idle=idle) as uow:
         before = uow.calls.get(call_id).version
@@ -179,6 +183,7 @@ def test_a_kept_connection_sees_what_others_committed_since(engine, factory, idl
         assert uow.calls.get(call_id).version == before + 1
 
 
+@fast_path_only
 def test_no_more_than_keep_wait_and_close_gives_them_back(engine, factory, idle, call_id):
     checked_out = engine.pool.checkedout()
     with SqlUnitOfWork(factory, idle=idle) as a, SqlUnitOfWork(factory, idle=idle) as b, \
@@ -191,6 +196,7 @@ def test_no_more_than_keep_wait_and_close_gives_them_back(engine, factory, idle,
     assert engine.pool.checkedout() == checked_out
 
 
+@fast_path_only
 def test_after_a_connection_is_invalidated_the_next_unit_of_work_gets_a_new_one(engine, factory, idle, call_id):
     with SqlUnitOfWork(factory, idle=idle) as uow:
         first = driver_of(uow)
@@ -211,6 +217,7 @@ def server_transaction(uow):
     return {TransactionStatus.IDLE: "none", TransactionStatus.INTRANS: "open"}.get(status, status)
 
 
+@fast_path_only
 @postgresql_only
 def test_a_read_opens_no_transaction_on_the_server(factory, seeded, call_id):
     with SqlUnitOfWork(factory) as uow:
@@ -218,6 +225,7 @@ def test_a_read_opens_no_transaction_on_the_server(factory, seeded, call_id):
         assert server_transaction(uow) == "none"  # no BEGIN was sent, no ROLLBACK is due
 
 
+@fast_path_only
 @postgresql_only
 def test_after_begin_write_the_statements_share_one_transaction(factory, call_id):
     with SqlUnitOfWork(factory) as uow:
@@ -230,6 +238,7 @@ def test_after_begin_write_the_statements_share_one_transaction(factory, call_id
         assert server_transaction(uow) == "none"
 
 
+@fast_path_only
 @postgresql_only
 @pytest.mark.parametrize("kept", [False, True], ids=["from-the-pool", "kept-idle"])
 def test_connections_go_back_to_the_pool_out_of_autocommit(request, seeded, kept):
@@ -257,6 +266,7 @@ def pool_checkouts(engine) -> list:
     return seen
 
 
+@fast_path_only
 @postgresql_only
 def test_a_kept_connection_the_server_ended_is_not_used(engine, factory, idle, call_id):
     with SqlUnitOfWork(factory, idle=idle) as uow:
@@ -269,6 +279,7 @@ def test_a_kept_connection_the_server_ended_is_not_used(engine, factory, idle, c
         assert backend_pid(uow) != pid
 
 
+@fast_path_only
 @postgresql_only
 def test_a_connection_kept_too_long_goes_back_to_the_pool_which_pings_it(engine, factory, call_id):
     idle = IdleConnections(engine, max_idle=0.5)
@@ -283,6 +294,7 @@ def test_a_connection_kept_too_long_goes_back_to_the_pool_which_pings_it(engine,
         idle.close()
 
 
+@fast_path_only
 @postgresql_only
 def test_a_connection_older_than_the_recycle_age_goes_back_to_the_pool(engine, factory, call_id):
     idle = IdleConnections(engine, recycle=0.5)
@@ -315,6 +327,7 @@ def change_elsewhere(factory, call_id: int, number: str) -> int:
         return other.calls.get(call_id).version
 
 
+@fast_path_only
 @postgresql_only
 def test_an_expected_call_is_read_with_the_versions_in_one_statement(engine, factory, call_id):
     with SqlUnitOfWork(factory) as uow:
@@ -368,6 +381,7 @@ def a_session(factory, principal) -> str:
     return "hash-of-a-token"
 
 
+@fast_path_only
 @pytest.mark.parametrize("exists", [True, False], ids=["call", "no-such-call"])
 def test_a_session_tokens_query_reads_the_expected_call_with_the_session(engine, factory, seeded,
                                                                            call_id, exists):

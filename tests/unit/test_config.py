@@ -91,3 +91,13 @@ def test_the_public_url_defaults_to_the_bind_address_and_the_web_settings_are_ch
     for env in ({"HELPDESK_PUBLIC_URL": "help.example"}, {"HELPDESK_WEB_SECURE_COOKIES": "maybe"}):
         with pytest.raises(ValueError):
             Config.from_env(env)
+
+
+@pytest.mark.parametrize("raw, expected", [("0", False), ("off", False), ("1", True), ("", None)])
+def test_the_store_fast_path_switch_is_read_from_the_environment(raw, expected):
+    assert Config.from_env({"HELPDESK_STORE_FAST": raw}).store_fast is expected
+
+
+def test_an_unclear_store_fast_path_switch_is_refused():
+    with pytest.raises(ValueError, match="HELPDESK_STORE_FAST"):
+        Config.from_env({"HELPDESK_STORE_FAST": "maybe"})

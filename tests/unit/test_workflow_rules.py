@@ -12,7 +12,7 @@ from helpdesk_soap.domain.attachments import check_upload, normalise_content_typ
 from helpdesk_soap.domain.model import (Call, CallRequest, Category, Entry, EntryKind, Priority,
                                         Visibility)
 from helpdesk_soap.domain.request_types import check
-from helpdesk_soap.services.workflow import OverviewFilter
+from helpdesk_soap.domain.filters import OverviewFilter
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 T1 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

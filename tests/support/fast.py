@@ -1,0 +1,10 @@
+"""For tests of the store's fast path (store/fast/): its mechanics, and the statement
+counts it gives. Off the fast path (HELPDESK_STORE_FAST=0, how CI runs the suite the
+second time) they are skipped; every other test runs both ways."""
+
+import pytest
+
+from helpdesk_soap.store import fast
+
+fast_path_only = pytest.mark.skipif(
+    not fast.default(), reason="pins the store's fast path, switched off (HELPDESK_STORE_FAST=0)")
