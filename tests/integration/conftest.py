@@ -4,14 +4,13 @@ import pytest
 
 from helpdesk_soap.services import admin
 from helpdesk_soap.store.engine import make_engine, make_session_factory
-from helpdesk_soap.store.migrate import upgrade
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
 
 @pytest.fixture
 def engine(database_url):
+    """An engine on a new database at the latest schema (a copy of the session's template)."""
     engine = make_engine(database_url)
-    upgrade(engine)
     yield engine
     engine.dispose()
 

@@ -18,7 +18,8 @@ def cli(database_url, *args, stdin: str | None = None, env: dict[str, str] | Non
                           capture_output=True, text=True, timeout=60)
 
 
-def test_admin_commands_configure_a_fresh_database(database_url):
+def test_admin_commands_configure_a_fresh_database(empty_database_url):
+    database_url = empty_database_url  # no schema yet: `db upgrade` makes it
     assert cli(database_url, "db", "upgrade").returncode == 0
     assert cli(database_url, "customer", "add", "ACME", "--name", "Acme Airline").returncode == 0
     added = cli(database_url, "login", "add", "acme-tts", "--customer", "ACME", "--password-stdin",

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from helpdesk_soap.store.engine import (WriterLock, after_responses, begin_writing, checkpoint_if_due,
                                         make_engine)
 
-from tests.conftest import make_database
+from tests.support.databases import make_database
 
 
 def test_sqlite_writers_queue_on_the_writer_lock_and_time_out(tmp_path):

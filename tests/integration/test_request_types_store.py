@@ -61,8 +61,9 @@ def test_the_migration_seeds_the_table_that_was_built_in(engine, uow_factory):
         assert dict(workflow.request_types(uow)) == dict(DEFAULT)
 
 
-def test_upgrading_an_existing_database_keeps_its_rules_and_downgrading_drops_them(database_url):
-    engine = make_engine(database_url)
+def test_upgrading_an_existing_database_keeps_its_rules_and_downgrading_drops_them(
+        empty_database_url):
+    engine = make_engine(empty_database_url)
     try:
         upgrade(engine, "0007")
         assert "request_type_fields" not in inspect(engine).get_table_names()
