@@ -17,7 +17,7 @@ import requests
 from zeep import Client, Settings
 from zeep.wsse.username import UsernameToken
 
-from tests.conftest import BACKENDS, make_database
+from tests.support.databases import BACKENDS, make_migrated_database
 
 PASSWORDS = {"acme-tts": "acme-password", "acme-sl": "acme-password",
              "globex-tts": "globex-password"}
@@ -120,7 +120,7 @@ def stop_server(proc: subprocess.Popen) -> None:
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("server")
-    database_url, drop_database = make_database(request.param, request, tmp)
+    database_url, drop_database = make_migrated_database(request.param, request, tmp)
     proc, srv = start_server(tmp, database_url)
     try:
         srv.cli("customer", "add", "ACME", "--name", "Acme Airline")

@@ -17,7 +17,7 @@ import requests
 from zeep.exceptions import Fault
 
 from helpdesk_soap.push import signing
-from tests.conftest import BACKENDS, make_database
+from tests.support.databases import BACKENDS, make_migrated_database
 from tests.e2e.conftest import PASSWORDS, start_server, stop_server
 
 FAST_RETRIES = {"HELPDESK_PUSH_ALLOW_NETWORKS": "127.0.0.0/8", "HELPDESK_PUSH_RETRY_FIRST": "0.2",
@@ -90,7 +90,7 @@ def _seed(srv):
 @pytest.fixture(scope="module", params=BACKENDS)
 def push_server(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("push")
-    database_url, drop_database = make_database(request.param, request, tmp)
+    database_url, drop_database = make_migrated_database(request.param, request, tmp)
     proc, srv = start_server(tmp, database_url, workers=1, extra_env=FAST_RETRIES)
     try:
         _seed(srv)
@@ -286,7 +286,7 @@ def test_a_signature_that_does_not_verify_is_detected(push_server, receiver):
 def bare_server(request, tmp_path_factory):
     """serve without its worker: the test runs and kills `push run` processes itself."""
     tmp = tmp_path_factory.mktemp("push-bare")
-    database_url, drop_database = make_database(request.param, request, tmp)
+    database_url, drop_database = make_migrated_database(request.param, request, tmp)
     proc, srv = start_server(tmp, database_url, workers=1,
                              extra_env={**FAST_RETRIES, "HELPDESK_PUSH_WORKER": "0"})
     try:
