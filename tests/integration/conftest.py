@@ -38,3 +38,5 @@ def seeded(uow_factory):
 from tests.integration.webapp import portal  # noqa: E402,F401
 # The staff desk's set-up on top of it: two more technicians and an admin (deskapp.py).
 from tests.integration.deskapp import desk  # noqa: E402,F401
+# The real mail intake on the store, and its file store (tests/support/mail_intake.py).
+from tests.support.mail_intake import files, intake  # noqa: E402,F401

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def cli(database_url, *args, stdin: str | None = None, env: dict[str, str] | None = None):
-    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url, **(env or {}))
-    env.pop("HELPDESK_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "helpdesk_soap", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=60)
+from tests.support.cli import cli
 
 
 def test_admin_commands_configure_a_fresh_database(empty_database_url):

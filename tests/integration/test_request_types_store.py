@@ -21,9 +21,9 @@ from helpdesk_soap.store.migrate import downgrade, upgrade
 from helpdesk_soap.store.models import RequestTypeFieldRow
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
-from tests.integration.test_cli import cli
-from tests.integration.test_mail_intake import corpus, files, intake  # noqa: F401  (fixtures)
-from tests.integration.test_soap_protocol import TNS, call, envelope, fault_of
+from tests.support.cli import cli
+from tests.support.mail_intake import corpus
+from tests.support.wsgi_soap import TNS, call, envelope, fault_of
 
 TECH = Category.TECHNICAL_SUPPORT
 T0 = datetime(2026, 11, 23, 7, 40, tzinfo=UTC)
