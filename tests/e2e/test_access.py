@@ -10,7 +10,7 @@ from zeep import xsd
 from zeep.exceptions import Fault
 
 from tests.support.databases import BACKENDS, make_migrated_database
-from tests.e2e.conftest import start_server, stop_server
+from tests.support.server import start_server, stop_server
 
 PW = {"air-a": "air-a-password", "air-b": "air-b-password", "globex": "globex-password",
       "tech": "tech-password", "boss": "boss-password", "person": "person-password"}

@@ -12,7 +12,7 @@ import pytest
 from zeep.exceptions import Fault
 
 from tests.support.databases import BACKENDS, make_migrated_database
-from tests.e2e.conftest import start_server, stop_server
+from tests.support.server import start_server, stop_server
 
 PW = {"debug-tts": "Debug-Pass-7c1x", "tech": "Tech-Pass-2b8n", "boss": "Boss-Pass-5m3q",
       "other-tts": "Other-Pass-9z4w"}

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from tests.support.databases import BACKENDS, make_database
-from tests.e2e.conftest import free_port, start_server, stop_server
+from tests.support.server import free_port, start_server, stop_server
 from tests.support.docs import COMMAND_MARKERS, ROOT, RUNNABLE, all_blocks, blocks, command
 
 RUN = [b for b in all_blocks() if b.language in RUNNABLE and b.marker not in COMMAND_MARKERS

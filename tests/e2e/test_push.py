@@ -18,7 +18,7 @@ from zeep.exceptions import Fault
 
 from helpdesk_soap.push import signing
 from tests.support.databases import BACKENDS, make_migrated_database
-from tests.e2e.conftest import PASSWORDS, start_server, stop_server
+from tests.support.server import PASSWORDS, start_server, stop_server
 
 FAST_RETRIES = {"HELPDESK_PUSH_ALLOW_NETWORKS": "127.0.0.0/8", "HELPDESK_PUSH_RETRY_FIRST": "0.2",
                 "HELPDESK_PUSH_RETRY_FACTOR": "2", "HELPDESK_PUSH_RETRY_CAP": "1",
@@ -403,7 +403,7 @@ EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples
 
 
 def test_the_python_receiver_example(push_server):
-    from tests.e2e.conftest import free_port
+    from tests.support.server import free_port
 
     env = dict(os.environ, HELPDESK_URL=push_server.url, HELPDESK_LOGIN="acme-tts",
                HELPDESK_PASSWORD=PASSWORDS["acme-tts"], PUSH_PORT=str(free_port()), PUSH_EXPECT="2")
@@ -425,7 +425,7 @@ def test_the_python_receiver_example(push_server):
 
 
 def test_the_php_receiver_example(push_server, tmp_path):
-    from tests.e2e.conftest import free_port
+    from tests.support.server import free_port
 
     port = free_port()
     client = push_server.client("acme-tts")

@@ -23,8 +23,8 @@ import pytest
 import requests
 
 from tests.support.databases import BACKENDS, make_migrated_database
-from tests.e2e.conftest import PASSWORDS, start_server, stop_server
-from tests.e2e.test_hardening import envelope, fault
+from tests.support.server import PASSWORDS, start_server, stop_server
+from tests.support.http_soap import envelope, fault
 from tests.support.postgres import PostgresServer
 
 CALL_ID = re.compile(rb"<tns:CallId>(\d+)</tns:CallId>")

@@ -16,7 +16,7 @@ from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.models import CallRow, EntryRow
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 from tests.support.databases import BACKENDS, make_migrated_database
-from tests.e2e.conftest import PASSWORDS, start_server, stop_server
+from tests.support.server import PASSWORDS, start_server, stop_server
 
 CLIENTS = 6
 TICKETS = 24

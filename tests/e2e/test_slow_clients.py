@@ -15,8 +15,8 @@ from bench.slow_clients import SlowClients, body_trickle, head_trickle, trickle_
 from helpdesk_soap.domain.text import QUOTE_LIMIT
 from helpdesk_soap.soap.types import TNS
 from tests.support.databases import BACKENDS, make_migrated_database
-from tests.e2e.conftest import PASSWORDS, start_server, stop_server
-from tests.e2e.test_hardening import GOOD_CALL, SOAP, create, envelope, fault, header, post
+from tests.support.server import PASSWORDS, start_server, stop_server
+from tests.support.http_soap import GOOD_CALL, SOAP, create, envelope, fault, header, post
 
 #: Short deadlines, so that the tests wait little for what they provoke.
 TIMEOUTS = {"HELPDESK_HEADER_TIMEOUT": "2", "HELPDESK_REQUEST_READ_TIMEOUT": "1",

@@ -25,8 +25,8 @@ def call(app, method="POST", path="/helpdesk", body=b"", query="", headers=None)
     environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
                "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": "text/xml; charset=utf-8",
                "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http",
-               "HTTP_HOST": "gateway.test:8080", "SERVER_NAME": "gateway.test", "SERVER_PORT": "8080",
-               "wsgi.errors": io.StringIO()}
+               "HTTP_HOST": "gateway.test:8080", "SERVER_NAME": "gateway.test",
+               "SERVER_PORT": "8080", "wsgi.errors": io.StringIO()}
     environ.update(headers or {})
     seen = {}
 

@@ -15,7 +15,8 @@ from lxml import etree
 from helpdesk_soap.soap.contract import extract_schema, written_contract
 
 ROOT = Path(__file__).resolve().parents[2]
-NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoap.org/wsdl/soap/"}
+NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/",
+      "soap": "http://schemas.xmlsoap.org/wsdl/soap/"}
 OPERATIONS = {
     "helpdesk": ["ActivateLogin", "AddAttachment", "AddCallNote", "ChangePassword", "CreateCall",
                  "GetAttachment", "GetCallData", "GetChangedCalls", "GetRequestTypes", "GetStatuses",
