@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from helpdesk_soap.soap.contract import extract_schema, written_contract
+from helpdesk_soap.soap.contract import extract_schema
+from helpdesk_soap.soap.export import written_contract
 
 ROOT = Path(__file__).resolve().parents[2]
 NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/",
