@@ -2,7 +2,10 @@
 
 * Tests may only talk to this machine: any other address fails.
 * Every test that takes ``database_url`` runs once per backend: a SQLite file
-  and a database on a real PostgreSQL server started for the session.
+  and a database on a real PostgreSQL server started for the session. It is at
+  the latest schema, copied from a template migrated once per session
+  (tests/support/databases.py); ``empty_database_url`` is a new, empty one, for
+  the tests of the migrations.
   HELPDESK_TEST_BACKENDS=sqlite (or =postgresql) narrows that on a machine
   without PostgreSQL; CI runs both.
 """
@@ -10,15 +13,13 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 
 import pytest
 
+from tests.support.databases import BACKENDS, Templates, make_database, make_migrated_database
 from tests.support.postgres import PostgresServer
 
-BACKENDS = [b.strip() for b in os.environ.get("HELPDESK_TEST_BACKENDS", "sqlite,postgresql").split(",")
-            if b.strip()]
 _unknown = set(BACKENDS) - {"sqlite", "postgresql"}
 if _unknown:
     raise pytest.UsageError(f"HELPDESK_TEST_BACKENDS: unknown backend(s) {sorted(_unknown)}")
@@ -57,13 +58,9 @@ def postgres_replica(postgres):
     replica.stop()
 
 
-def make_database(backend: str, request, directory) -> tuple[str, callable]:
-    """A fresh, empty database of the backend: (url, cleanup)."""
-    if backend == "sqlite":
-        return f"sqlite:///{directory / 'helpdesk.sqlite3'}", lambda: None
-    server: PostgresServer = request.getfixturevalue("postgres")
-    name = server.create_database()
-    return server.url(name), lambda: server.drop_database(name)
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory) -> Templates:
+    return Templates(tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -73,6 +70,15 @@ def backend(request) -> str:
 
 @pytest.fixture
 def database_url(backend, request, tmp_path):
+    """A new database at the latest schema."""
+    url, cleanup = make_migrated_database(backend, request, tmp_path)
+    yield url
+    cleanup()
+
+
+@pytest.fixture
+def empty_database_url(backend, request, tmp_path):
+    """A new, empty database: no schema, no migrations run."""
     url, cleanup = make_database(backend, request, tmp_path)
     yield url
     cleanup()

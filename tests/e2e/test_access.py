@@ -9,8 +9,8 @@ import pytest
 from zeep import xsd
 from zeep.exceptions import Fault
 
-from tests.conftest import BACKENDS, make_database
-from tests.e2e.conftest import start_server, stop_server
+from tests.support.databases import BACKENDS, make_migrated_database
+from tests.support.server import start_server, stop_server
 
 PW = {"air-a": "air-a-password", "air-b": "air-b-password", "globex": "globex-password",
       "tech": "tech-password", "boss": "boss-password", "person": "person-password"}
@@ -25,7 +25,7 @@ def code(exc) -> str:
 @pytest.fixture(scope="module", params=BACKENDS)
 def srv(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("access")
-    url, drop = make_database(request.param, request, tmp)
+    url, drop = make_migrated_database(request.param, request, tmp)
     proc, server = start_server(tmp, url)
     try:
         for number, name in (("AIR-A", "Airline ops"), ("AIR-B", "Airline cargo"), ("GLOBEX", "Globex")):

@@ -16,7 +16,7 @@ import requests
 from helpdesk_soap.client import HelpdeskClient, StaffClient
 from helpdesk_soap.client import errors as e
 from helpdesk_soap.client.models import CallCreated, CallData
-from tests.e2e.conftest import PASSWORDS
+from tests.support.server import PASSWORDS
 
 
 class Proxy:

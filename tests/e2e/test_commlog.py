@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from zeep.exceptions import Fault
 
-from tests.conftest import BACKENDS, make_database
-from tests.e2e.conftest import start_server, stop_server
+from tests.support.databases import BACKENDS, make_migrated_database
+from tests.support.server import start_server, stop_server
 
 PW = {"debug-tts": "Debug-Pass-7c1x", "tech": "Tech-Pass-2b8n", "boss": "Boss-Pass-5m3q",
       "other-tts": "Other-Pass-9z4w"}
@@ -25,7 +25,7 @@ NEW_CALL = {"CustomerId": "ACME", "Subject": "Printer on fire", "Description": "
 @pytest.fixture(scope="module", params=BACKENDS)
 def srv(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("commlog")
-    url, drop = make_database(request.param, request, tmp)
+    url, drop = make_migrated_database(request.param, request, tmp)
     proc, server = start_server(tmp, url)
     try:
         server.cli("customer", "add", "ACME", "--name", "Acme")

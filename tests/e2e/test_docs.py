@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import BACKENDS, make_database
-from tests.e2e.conftest import free_port, start_server, stop_server
+from tests.support.databases import BACKENDS, make_database
+from tests.support.server import free_port, start_server, stop_server
 from tests.support.docs import COMMAND_MARKERS, ROOT, RUNNABLE, all_blocks, blocks, command
 
 RUN = [b for b in all_blocks() if b.language in RUNNABLE and b.marker not in COMMAND_MARKERS
@@ -35,6 +35,7 @@ def demo_environment(screen: str) -> dict[str, str]:
 def world(request, tmp_path_factory):
     """A server, the demo's world on it, and the environment a reader would have."""
     tmp = tmp_path_factory.mktemp("docs")
+    # A reader's first run: an empty database, that `serve` migrates.
     database_url, drop_database = make_database(request.param, request, tmp)
     proc, server = start_server(tmp, database_url)
     try:

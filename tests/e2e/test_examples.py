@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PASSWORDS
+from tests.support.server import PASSWORDS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

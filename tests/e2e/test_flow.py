@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import requests
 from zeep.exceptions import Fault
+
+from helpdesk_soap.soap.contract import EXPORT_BASE_URL
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def new_call(client, **overrides):
@@ -146,3 +152,13 @@ def test_bad_credentials_get_the_same_authentication_fault(server, login, passwo
         server.client(login, password).service.GetCallData(CallId=1)
     assert fault_code(exc) == "Client.AuthenticationFailed"
     assert exc.value.message == "Authentication failed."
+
+
+@pytest.mark.parametrize("name", ["helpdesk", "staff"])
+def test_served_wsdl_matches_the_exported_contract(server, name):
+    """What a running server serves is the published file (tests/unit/test_contract_drift.py
+    checks the file against the code without a server)."""
+    served = requests.get(f"{server.url}/{name}?wsdl", timeout=10).content
+    exported = (ROOT / "wsdl" / f"{name}.wsdl").read_bytes()
+    assert served.replace(server.url.encode(), EXPORT_BASE_URL.encode()) == exported, \
+        f"wsdl/{name}.wsdl is stale: run `helpdesk-soap export-contract`"

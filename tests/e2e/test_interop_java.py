@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PASSWORDS
+from tests.support.server import PASSWORDS
 from tests.support.stub_types import builtin_fields, operations
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from zeep.exceptions import Fault
 
-from tests.e2e.conftest import free_port
+from tests.support.server import free_port
 from tests.mail_corpus.generate import HERE as CORPUS
 
 

@@ -18,8 +18,8 @@ from lxml import etree
 
 from helpdesk_soap.ops.health import CACHE_SECONDS
 
-from tests.conftest import BACKENDS
-from tests.e2e.conftest import PASSWORDS, free_port, start_server, stop_server
+from tests.support.databases import BACKENDS
+from tests.support.server import PASSWORDS, free_port, start_server, stop_server
 from tests.support.postgres import PostgresServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ops"

@@ -17,8 +17,8 @@ import requests
 from zeep.exceptions import Fault
 
 from helpdesk_soap.push import signing
-from tests.conftest import BACKENDS, make_database
-from tests.e2e.conftest import PASSWORDS, start_server, stop_server
+from tests.support.databases import BACKENDS, make_migrated_database
+from tests.support.server import PASSWORDS, start_server, stop_server
 
 FAST_RETRIES = {"HELPDESK_PUSH_ALLOW_NETWORKS": "127.0.0.0/8", "HELPDESK_PUSH_RETRY_FIRST": "0.2",
                 "HELPDESK_PUSH_RETRY_FACTOR": "2", "HELPDESK_PUSH_RETRY_CAP": "1",
@@ -90,7 +90,7 @@ def _seed(srv):
 @pytest.fixture(scope="module", params=BACKENDS)
 def push_server(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("push")
-    database_url, drop_database = make_database(request.param, request, tmp)
+    database_url, drop_database = make_migrated_database(request.param, request, tmp)
     proc, srv = start_server(tmp, database_url, workers=1, extra_env=FAST_RETRIES)
     try:
         _seed(srv)
@@ -286,7 +286,7 @@ def test_a_signature_that_does_not_verify_is_detected(push_server, receiver):
 def bare_server(request, tmp_path_factory):
     """serve without its worker: the test runs and kills `push run` processes itself."""
     tmp = tmp_path_factory.mktemp("push-bare")
-    database_url, drop_database = make_database(request.param, request, tmp)
+    database_url, drop_database = make_migrated_database(request.param, request, tmp)
     proc, srv = start_server(tmp, database_url, workers=1,
                              extra_env={**FAST_RETRIES, "HELPDESK_PUSH_WORKER": "0"})
     try:
@@ -403,7 +403,7 @@ EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples
 
 
 def test_the_python_receiver_example(push_server):
-    from tests.e2e.conftest import free_port
+    from tests.support.server import free_port
 
     env = dict(os.environ, HELPDESK_URL=push_server.url, HELPDESK_LOGIN="acme-tts",
                HELPDESK_PASSWORD=PASSWORDS["acme-tts"], PUSH_PORT=str(free_port()), PUSH_EXPECT="2")
@@ -425,7 +425,7 @@ def test_the_python_receiver_example(push_server):
 
 
 def test_the_php_receiver_example(push_server, tmp_path):
-    from tests.e2e.conftest import free_port
+    from tests.support.server import free_port
 
     port = free_port()
     client = push_server.client("acme-tts")

@@ -22,9 +22,9 @@ from xml.sax.saxutils import escape
 import pytest
 import requests
 
-from tests.conftest import BACKENDS, make_database
-from tests.e2e.conftest import PASSWORDS, start_server, stop_server
-from tests.e2e.test_hardening import envelope, fault
+from tests.support.databases import BACKENDS, make_migrated_database
+from tests.support.server import PASSWORDS, start_server, stop_server
+from tests.support.http_soap import envelope, fault
 from tests.support.postgres import PostgresServer
 
 CALL_ID = re.compile(rb"<tns:CallId>(\d+)</tns:CallId>")
@@ -57,7 +57,7 @@ def assert_store_consistent(server) -> None:
 
 @pytest.fixture(params=BACKENDS)
 def fresh(request, tmp_path):
-    url, drop = make_database(request.param, request, tmp_path)
+    url, drop = make_migrated_database(request.param, request, tmp_path)
     yield request.param, url, tmp_path
     drop()
 

@@ -17,8 +17,8 @@ from zeep import Client, Settings
 from zeep.wsse.username import UsernameToken
 
 from bench.slow_clients import SlowClients, body_trickle, head_trickle, trickle_pieces
-from tests.e2e.conftest import PASSWORDS, free_port
-from tests.e2e.test_hardening import GOOD_CALL, create, envelope, fault, post
+from tests.support.server import PASSWORDS, free_port
+from tests.support.http_soap import GOOD_CALL, create, envelope, fault, post
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "nginx" / "helpdesk.conf"
 

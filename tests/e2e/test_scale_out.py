@@ -15,8 +15,8 @@ from helpdesk_soap.services import staff
 from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.models import CallRow, EntryRow
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
-from tests.conftest import BACKENDS, make_database
-from tests.e2e.conftest import PASSWORDS, start_server, stop_server
+from tests.support.databases import BACKENDS, make_migrated_database
+from tests.support.server import PASSWORDS, start_server, stop_server
 
 CLIENTS = 6
 TICKETS = 24
@@ -48,7 +48,7 @@ def run_threads(target, count: int) -> list:
 
 @pytest.fixture(params=BACKENDS)
 def database(request, tmp_path):
-    url, cleanup = make_database(request.param, request, tmp_path)
+    url, cleanup = make_migrated_database(request.param, request, tmp_path)
     yield url
     cleanup()
 

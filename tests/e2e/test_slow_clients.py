@@ -14,9 +14,9 @@ from lxml import etree
 from bench.slow_clients import SlowClients, body_trickle, head_trickle, trickle_pieces
 from helpdesk_soap.domain.text import QUOTE_LIMIT
 from helpdesk_soap.soap.types import TNS
-from tests.conftest import BACKENDS, make_database
-from tests.e2e.conftest import PASSWORDS, start_server, stop_server
-from tests.e2e.test_hardening import GOOD_CALL, SOAP, create, envelope, fault, header, post
+from tests.support.databases import BACKENDS, make_migrated_database
+from tests.support.server import PASSWORDS, start_server, stop_server
+from tests.support.http_soap import GOOD_CALL, SOAP, create, envelope, fault, header, post
 
 #: Short deadlines, so that the tests wait little for what they provoke.
 TIMEOUTS = {"HELPDESK_HEADER_TIMEOUT": "2", "HELPDESK_REQUEST_READ_TIMEOUT": "1",
@@ -27,7 +27,7 @@ CONTENT = "QUJD" * 100_000  # 300 KB of base64: a request above the streaming th
 @pytest.fixture(scope="module", params=BACKENDS)
 def edge(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("edge")
-    database_url, drop_database = make_database(request.param, request, tmp)
+    database_url, drop_database = make_migrated_database(request.param, request, tmp)
     proc, srv = start_server(tmp, database_url, extra_env=TIMEOUTS)
     try:
         srv.cli("customer", "add", "ACME", "--name", "Acme Airline")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from zeep.exceptions import Fault
 
-from tests.e2e.test_hardening import envelope, post
+from tests.support.http_soap import envelope, post
 
 STAFF_PASSWORD = "tech-password"
 TECH_FIELDS = {"Description": "All phones are dead.", "AffectedDomain": "pbx.acme.example",

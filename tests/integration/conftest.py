@@ -4,14 +4,13 @@ import pytest
 
 from helpdesk_soap.services import admin
 from helpdesk_soap.store.engine import make_engine, make_session_factory
-from helpdesk_soap.store.migrate import upgrade
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
 
 @pytest.fixture
 def engine(database_url):
+    """An engine on a new database at the latest schema (a copy of the session's template)."""
     engine = make_engine(database_url)
-    upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -39,3 +38,5 @@ def seeded(uow_factory):
 from tests.integration.webapp import portal  # noqa: E402,F401
 # The staff desk's set-up on top of it: two more technicians and an admin (deskapp.py).
 from tests.integration.deskapp import desk  # noqa: E402,F401
+# The real mail intake on the store, and its file store (tests/support/mail_intake.py).
+from tests.support.mail_intake import files, intake  # noqa: E402,F401

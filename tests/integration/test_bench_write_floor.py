@@ -26,7 +26,6 @@ pytestmark = fast_path_only
 def bench_database(database_url):
     """The benchmark's customer and login, and nothing else."""
     engine = make_engine(database_url)
-    upgrade(engine)
     factory = make_session_factory(engine)
     with SqlUnitOfWork(factory) as uow:
         admin.add_customer(uow, workload.CUSTOMER, "Bench customer")

@@ -20,8 +20,8 @@ from helpdesk_soap.soap.app import create_app
 from helpdesk_soap.store.cache import ReferenceCache
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
-from tests.integration.test_soap_protocol import call, envelope, fault_of
 from tests.support.fast import fast_path_only
+from tests.support.wsgi_soap import call, envelope, fault_of
 
 GET = "<h:CallId>424242</h:CallId>"  # CallNotFound: authentication passed
 
@@ -207,7 +207,7 @@ def test_a_request_costs_no_query_for_settings_statuses_or_customers(app, engine
     """Authentication reads the reference version with the login; while it holds, the
     worker's cache answers. CreateCall needs the settings, the request types, the call's
     status and the customer named in it; GetCallData the call's customer's number."""
-    from tests.integration.test_soap_protocol import CREATE, TNS
+    from tests.support.wsgi_soap import CREATE, TNS
 
     from lxml import etree
 
@@ -228,7 +228,7 @@ def test_a_request_costs_no_query_for_settings_statuses_or_customers(app, engine
 
 
 def create_call(app) -> int:
-    from tests.integration.test_soap_protocol import CREATE, TNS
+    from tests.support.wsgi_soap import CREATE, TNS
 
     from lxml import etree
 
@@ -238,7 +238,7 @@ def create_call(app) -> int:
 
 
 def history_of(body: bytes) -> list[str]:
-    from tests.integration.test_soap_protocol import TNS
+    from tests.support.wsgi_soap import TNS
 
     from lxml import etree
 
@@ -296,7 +296,7 @@ def test_on_postgresql_a_write_of_a_call_is_one_statement(app, engine):
     """The change sequence's UPDATE and the new entries' INSERT are round trips of their own
     unless they ride in the call's INSERT or UPDATE (data-modifying CTEs, PostgreSQL only).
     On SQLite, which has none, they stay statements of their own."""
-    from tests.integration.test_soap_protocol import CREATE
+    from tests.support.wsgi_soap import CREATE
 
     postgresql = engine.dialect.name == "postgresql"
     for body in (envelope("CreateCall", CREATE), envelope(
@@ -319,7 +319,7 @@ def test_a_writing_unit_of_work_never_fills_the_call_cache(engine, seeded, uow_f
     from helpdesk_soap.store.cache import CallContentCache
     from helpdesk_soap.store.engine import make_session_factory
 
-    from tests.integration.test_services import request
+    from tests.support.services import request
 
     acme = seeded["acme-tts"]
     with uow_factory() as uow:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def cli(database_url, *args, stdin: str | None = None, env: dict[str, str] | None = None):
-    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url, **(env or {}))
-    env.pop("HELPDESK_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "helpdesk_soap", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=60)
+from tests.support.cli import cli
 
 
-def test_admin_commands_configure_a_fresh_database(database_url):
+def test_admin_commands_configure_a_fresh_database(empty_database_url):
+    database_url = empty_database_url  # no schema yet: `db upgrade` makes it
     assert cli(database_url, "db", "upgrade").returncode == 0
     assert cli(database_url, "customer", "add", "ACME", "--name", "Acme Airline").returncode == 0
     added = cli(database_url, "login", "add", "acme-tts", "--customer", "ACME", "--password-stdin",

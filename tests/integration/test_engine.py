@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from helpdesk_soap.store.engine import (WriterLock, after_responses, begin_writing, checkpoint_if_due,
                                         make_engine)
 
-from tests.conftest import make_database
+from tests.support.databases import make_database
 
 
 def test_sqlite_writers_queue_on_the_writer_lock_and_time_out(tmp_path):
@@ -147,7 +147,7 @@ def test_only_a_sqlite_file_has_upkeep_to_run_after_responses(engine, database_u
 def test_the_gateway_checkpoints_after_sending_a_response(engine, seeded, database_url):
     from helpdesk_soap.config import Config
     from helpdesk_soap.soap.app import create_app
-    from tests.integration.test_soap_protocol import CREATE, call, envelope
+    from tests.support.wsgi_soap import CREATE, call, envelope
 
     path = Path(database_url.removeprefix("sqlite:///"))
     checkpoint_everything(path)  # the seeded database into the file

@@ -13,7 +13,7 @@ from helpdesk_soap.services import admin, attachments, calls, staff
 from helpdesk_soap.soap.app import FAST_OPERATIONS, create_app
 from helpdesk_soap.store.files import FileStore
 
-from tests.integration.test_soap_protocol import CREATE, call, envelope
+from tests.support.wsgi_soap import CREATE, call, envelope
 
 
 @pytest.fixture

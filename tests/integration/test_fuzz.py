@@ -82,11 +82,9 @@ def requests_(draw):
 def app(database_url):
     gateway = create_app(Config(database_url=database_url, max_request_bytes=256 * 1024))
     from helpdesk_soap.store.engine import make_engine, make_session_factory
-    from helpdesk_soap.store.migrate import upgrade
     from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
     engine = make_engine(database_url)
-    upgrade(engine)
     with SqlUnitOfWork(make_session_factory(engine)) as uow:
         admin.add_customer(uow, "ACME", "Acme")
         admin.add_login(uow, "fuzz", "ACME", "fuzz-password")

@@ -15,8 +15,8 @@ from helpdesk_soap.store.models import Base
 TABLES = {"customers", "call_statuses", "settings", "logins", "calls", "call_entries"}
 
 
-def test_upgrade_from_empty_then_downgrade_to_base(database_url):
-    engine = make_engine(database_url)
+def test_upgrade_from_empty_then_downgrade_to_base(empty_database_url):
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     assert TABLES <= set(inspect(engine).get_table_names())
     downgrade(engine, "base")
@@ -52,7 +52,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
 
 
-def test_upgrading_existing_calls_numbers_them_for_change_polling(database_url):
+def test_upgrading_existing_calls_numbers_them_for_change_polling(empty_database_url):
     """Calls stored before 0003 get change numbers and a customer-visible change time, and
     new changes are numbered after them."""
     from helpdesk_soap.domain.model import CallRequest, Category, Priority
@@ -61,7 +61,7 @@ def test_upgrading_existing_calls_numbers_them_for_change_polling(database_url):
     from helpdesk_soap.store.engine import make_session_factory
     from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     upgrade(engine, "0002")
     with engine.begin() as conn:
         customer = conn.execute(text("SELECT id FROM customers WHERE number = 'UNKNOWN'")).scalar()

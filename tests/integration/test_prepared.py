@@ -19,7 +19,7 @@ from helpdesk_soap.store.repositories import accounts, attachments, call_rows, l
 from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.models import CallRow, EntryRow, StatusRow
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
-from tests.conftest import make_database
+from tests.support.databases import make_migrated_database
 from tests.support.fast import fast_path_only
 
 pytestmark = fast_path_only
@@ -154,13 +154,11 @@ def test_rows_keep_the_result_methods_contract():
 
 
 def test_a_connection_the_postgresql_server_dropped_is_invalidated(request, tmp_path):
-    url, cleanup = make_database("postgresql", request, tmp_path)
+    url, cleanup = make_migrated_database("postgresql", request, tmp_path)
     engine = make_engine(url, pool_size=1, max_overflow=0)
     killer = make_engine(url)
     factory = make_session_factory(engine)
     try:
-        from helpdesk_soap.store.migrate import upgrade
-        upgrade(engine)
         with pytest.raises(StoreUnavailable):
             with SqlUnitOfWork(factory) as uow:
                 pid = uow.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()

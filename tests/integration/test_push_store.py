@@ -13,7 +13,7 @@ from helpdesk_soap.domain.events import EventType
 from helpdesk_soap.services import admin, calls, delivery, listeners, staff, workflow
 from helpdesk_soap.push.sender import Outcome
 from helpdesk_soap.push.settings import PushSettings
-from tests.integration.test_services import request
+from tests.support.services import request
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
 SETTINGS = PushSettings(retry_first=60, retry_jitter=0, max_attempts=2)

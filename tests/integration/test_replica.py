@@ -12,7 +12,7 @@ from helpdesk_soap.domain.model import EntryKind
 from helpdesk_soap.services import calls, staff
 from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
-from tests.integration.test_services import create
+from tests.support.services import create
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 

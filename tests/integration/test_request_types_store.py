@@ -21,9 +21,9 @@ from helpdesk_soap.store.migrate import downgrade, upgrade
 from helpdesk_soap.store.models import RequestTypeFieldRow
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
-from tests.integration.test_cli import cli
-from tests.integration.test_mail_intake import corpus, files, intake  # noqa: F401  (fixtures)
-from tests.integration.test_soap_protocol import TNS, call, envelope, fault_of
+from tests.support.cli import cli
+from tests.support.mail_intake import corpus
+from tests.support.wsgi_soap import TNS, call, envelope, fault_of
 
 TECH = Category.TECHNICAL_SUPPORT
 T0 = datetime(2026, 11, 23, 7, 40, tzinfo=UTC)
@@ -61,8 +61,9 @@ def test_the_migration_seeds_the_table_that_was_built_in(engine, uow_factory):
         assert dict(workflow.request_types(uow)) == dict(DEFAULT)
 
 
-def test_upgrading_an_existing_database_keeps_its_rules_and_downgrading_drops_them(database_url):
-    engine = make_engine(database_url)
+def test_upgrading_an_existing_database_keeps_its_rules_and_downgrading_drops_them(
+        empty_database_url):
+    engine = make_engine(empty_database_url)
     try:
         upgrade(engine, "0007")
         assert "request_type_fields" not in inspect(engine).get_table_names()

@@ -7,24 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from helpdesk_soap.domain import errors
-from helpdesk_soap.domain.model import (CallRequest, Category, EntryKind, Priority, SolutionState,
-                                        Visibility)
+from helpdesk_soap.domain.model import EntryKind, SolutionState, Visibility
 from helpdesk_soap.security import PasswordVerifier
 from helpdesk_soap.services import admin, auth, calls, staff
-
-
-def request(**kw) -> CallRequest:
-    values = dict(customer_number="ACME", subject="Phones down in dept 4", priority=Priority.HIGH,
-                  category=Category.TECHNICAL_SUPPORT, description="All phones are dead.",
-                  affected_domain="pbx.acme.example",
-                  first_occurred_at=datetime(2026, 11, 23, 7, 40, tzinfo=UTC))
-    values.update(kw)
-    return CallRequest(**values)
-
-
-def create(uow_factory, principal, **kw):
-    with uow_factory() as uow:
-        return calls.create_call(uow, principal, request(**kw))
+from tests.support.services import create
 
 
 def test_known_customer_opens_in_the_new_call_status(uow_factory, seeded):

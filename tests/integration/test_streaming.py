@@ -17,7 +17,7 @@ from helpdesk_soap.services import admin
 from helpdesk_soap.soap.app import create_app
 from helpdesk_soap.soap.streaming import STREAM_ABOVE
 from helpdesk_soap.soap.types import TNS
-from tests.integration.test_soap_protocol import CREATE, SOAP, call, envelope, fault_of
+from tests.support.wsgi_soap import CREATE, SOAP, call, envelope, fault_of
 
 LARGE = STREAM_ABOVE  # bytes of content: its base64 is well over the streaming threshold
 

@@ -10,16 +10,11 @@ import threading
 from werkzeug.test import Client
 
 from helpdesk_soap.config import Config
-from helpdesk_soap.store.engine import make_engine
-from helpdesk_soap.store.migrate import upgrade
 from helpdesk_soap.web.secret import FILE_NAME, secret_key
 from helpdesk_soap.wsgi_app import create_service
 
 
 def test_soap_paths_stay_and_the_portal_answers_everywhere_else(database_url, tmp_path):
-    engine = make_engine(database_url)
-    upgrade(engine)
-    engine.dispose()
     service = create_service(Config(database_url=database_url, attachment_dir=str(tmp_path)))
     try:
         client = Client(service)
