@@ -61,25 +61,26 @@ def test_an_unavailable_store_is_a_temporary_failure_and_nothing_is_quarantined(
     assert not (tmp_path / "quarantine").exists()
 
 
-def test_intake_checks_the_schema_version_and_never_migrates(database_url, tmp_path):
-    """A database behind the code: exit 75 (the MTA keeps the message) naming the command."""
+def test_intake_checks_the_schema_version_and_never_migrates(empty_database_url, tmp_path):
+    """A database behind the code: exit 75 (the MTA keeps the message) naming the command.
+    It starts empty, so that it can be migrated only as far as 0010."""
     from helpdesk_soap.store.engine import make_engine
     from helpdesk_soap.store.migrate import current_revisions, head_revisions, upgrade
 
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     try:
         upgrade(engine, "0010")
         raw = (CORPUS / "plain_utf8.eml").read_bytes()
-        behind = run(database_url, tmp_path, "mail", "ingest", stdin=raw)
+        behind = run(empty_database_url, tmp_path, "mail", "ingest", stdin=raw)
         assert behind.returncode == 75
         err = behind.stderr.decode()
         assert "run `helpdesk-soap db upgrade` first" in err and "at 0010," in err
         assert "Traceback" not in err and behind.stdout == b""
         assert current_revisions(engine) == {"0010"}  # not migrated behind the operator's back
         assert not (tmp_path / "quarantine").exists()
-        assert run(database_url, tmp_path, "db", "upgrade").returncode == 0
+        assert run(empty_database_url, tmp_path, "db", "upgrade").returncode == 0
         assert current_revisions(engine) == head_revisions()
-        again = run(database_url, tmp_path, "mail", "ingest", stdin=raw)
+        again = run(empty_database_url, tmp_path, "mail", "ingest", stdin=raw)
         assert again.returncode == 0, again.stderr
         assert again.stdout.decode().startswith("stdin: created call ")
     finally:
