@@ -37,7 +37,16 @@ def test_off_the_fast_path_a_writer_begins_through_sqlalchemy(switched):
     engine, on = switched
     statements = []
     event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *rest: statements.append(sql))
-    with SqlUnitOfWork(make_session_factory(engine), idle=fast.idle_connections(engine)) as uow:
+    idle = fast.idle_connections(engine)
+    try:
+        _write_and_read_back(engine, on, idle, statements)
+    finally:
+        if idle is not None:
+            idle.close()  # the connection it keeps, before the fixture disposes of the engine
+
+
+def _write_and_read_back(engine, on, idle, statements):
+    with SqlUnitOfWork(make_session_factory(engine), idle=idle) as uow:
         uow.settings.get()
         if engine.dialect.name == "postgresql":
             driver = uow.session.connection().connection.driver_connection
