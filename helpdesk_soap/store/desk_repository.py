@@ -11,7 +11,7 @@ from ..domain.model import AssignmentState, Role
 from .desk_models import TechnicianCustomerRow, TechnicianRow
 from .models import AssignmentRow, CallRow, CustomerRow, LoginRow, StatusRow
 from .repositories.base import core as _core
-from .repositories.call_queries import CallSummary, decode_cursor, encode_cursor
+from .repositories.call_queries import CallSummary, decode_cursor, summaries, summary_page
 from .session import StoreSession
 
 _STAFF_ROLES = (Role.STAFF.value, Role.ADMIN.value)
@@ -80,13 +80,7 @@ class DeskRepository:
               limit: int) -> tuple[list[CallSummary], str | None]:
         """Calls, newest change first, by keyset on (updated_at, id): the index
         ix_calls_updated_id walked backwards, so page 1,000 costs what page 1 costs."""
-        stmt = (select(CallRow.id, CallRow.external_ticket_id, CustomerRow.number, CallRow.subject,
-                       CallRow.status_code, StatusRow.stage, CallRow.priority, CallRow.category,
-                       CallRow.created_at, CallRow.updated_at, CallRow.solution_state,
-                       CallRow.staff_unread)
-                .join(CustomerRow, CustomerRow.id == CallRow.customer_id)
-                .join(StatusRow, StatusRow.code == CallRow.status_code)
-                .order_by(CallRow.updated_at.desc(), CallRow.id.desc()).limit(limit + 1))
+        stmt = summaries().order_by(CallRow.updated_at.desc(), CallRow.id.desc()).limit(limit + 1)
         for column, value in ((CallRow.status_code, where.status), (StatusRow.stage, where.stage),
                               (CustomerRow.number, where.customer_number),
                               (CallRow.category, where.category),
@@ -117,12 +111,7 @@ class DeskRepository:
             stmt = stmt.where(tuple_(CallRow.updated_at, CallRow.id)
                               < tuple_(literal(before_time, CallRow.updated_at.type),
                                        literal(before_id, CallRow.id.type)))
-        rows = [CallSummary(*r) for r in self.session.execute(stmt)]
-        next_cursor = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            next_cursor = encode_cursor(rows[-1].updated_at, rows[-1].call_id)
-        return rows, next_cursor
+        return summary_page(self.session, stmt, limit)
 
     def technicians(self) -> list[Technician]:
         """Every active staff and admin login, by name, with its preferences."""

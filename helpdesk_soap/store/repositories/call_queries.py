@@ -16,12 +16,34 @@ from ...domain.records import CallSummary, CustomerCallRow
 from ..models import CallRow, CustomerRow, EntryRow, StatusRow, TimeRecordRow
 from ..session import StoreSession
 
-__all__ = ["CallQueries", "CallSummary", "CustomerCallRow", "decode_cursor", "encode_cursor"]
+__all__ = ["CallQueries", "CallSummary", "CustomerCallRow", "decode_cursor", "encode_cursor",
+           "summaries", "summary_page"]
 
 
 def encode_cursor(updated_at: datetime, call_id: int) -> str:
     raw = f"{updated_at.astimezone(UTC).isoformat()}|{call_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def summaries():
+    """The columns of a CallSummary: calls with their customer and status. The staff's
+    search and the desk's queue (desk_repository.py) filter, order and page it."""
+    return (select(CallRow.id, CallRow.external_ticket_id, CustomerRow.number, CallRow.subject,
+                   CallRow.status_code, StatusRow.stage, CallRow.priority, CallRow.category,
+                   CallRow.created_at, CallRow.updated_at, CallRow.solution_state,
+                   CallRow.staff_unread)
+            .join(CustomerRow, CustomerRow.id == CallRow.customer_id)
+            .join(StatusRow, StatusRow.code == CallRow.status_code))
+
+
+def summary_page(session: StoreSession, stmt, limit: int) -> tuple[list[CallSummary], str | None]:
+    """A page of summaries from ``stmt``, which asks for ``limit + 1`` rows: the page, and
+    the cursor after its last row when there are more."""
+    rows = [CallSummary(*r) for r in session.execute(stmt)]
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1].updated_at, rows[-1].call_id)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
@@ -126,13 +148,7 @@ class CallQueries:
 
     def search(self, where: CallFilter, cursor: str | None, limit: int) -> tuple[list[CallSummary], str | None]:
         """Calls in order of last change, oldest first, by keyset: as cheap on page 1,000 as on 1."""
-        stmt = (select(CallRow.id, CallRow.external_ticket_id, CustomerRow.number, CallRow.subject,
-                       CallRow.status_code, StatusRow.stage, CallRow.priority, CallRow.category,
-                       CallRow.created_at, CallRow.updated_at, CallRow.solution_state,
-                       CallRow.staff_unread)
-                .join(CustomerRow, CustomerRow.id == CallRow.customer_id)
-                .join(StatusRow, StatusRow.code == CallRow.status_code)
-                .order_by(CallRow.updated_at, CallRow.id).limit(limit + 1))
+        stmt = summaries().order_by(CallRow.updated_at, CallRow.id).limit(limit + 1)
         if where.status:
             stmt = stmt.where(CallRow.status_code == where.status)
         if where.stage:
@@ -145,9 +161,4 @@ class CallQueries:
             after_time, after_id = decode_cursor(cursor)
             stmt = stmt.where(or_(CallRow.updated_at > after_time,
                                   and_(CallRow.updated_at == after_time, CallRow.id > after_id)))
-        rows = [CallSummary(*r) for r in self.session.execute(stmt)]
-        next_cursor = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            next_cursor = encode_cursor(rows[-1].updated_at, rows[-1].call_id)
-        return rows, next_cursor
+        return summary_page(self.session, stmt, limit)
