@@ -60,7 +60,8 @@ class Config:
     sqlite_busy_timeout_ms: int = 10_000
     #: SQLite: a worker's writes between its WAL checkpoints (store/engine.py).
     sqlite_checkpoint_every: int = 10
-    #: Megabytes a worker keeps of the entries and attachments GetCallData reads (0: none).
+    #: Megabytes a worker keeps of the entries and attachments GetCallData reads, and of the
+    #: answers made from them: half each (0: none).
     call_cache_mb: int = 32
     #: Whether the store takes its fast path under SQLAlchemy (store/fast/); off
     #: (HELPDESK_STORE_FAST=0), plain SQLAlchemy Core and ORM, its pool and transactions.

@@ -3,10 +3,28 @@ query, not aggregates (those are in model.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from .model import AssignmentState, Principal, Status
+from .attachments import Attachment
+from .model import AssignmentState, Entry, EntryKind, Principal, Status
+
+
+@dataclass(frozen=True)
+class CallContent:
+    """A call's entries (in time order) and attachments of one visibility, as of one version
+    of the call; with the entries split by kind, as GetCallData and the portal show them."""
+
+    entries: tuple[Entry, ...]
+    attachments: tuple[Attachment, ...]
+    history: tuple[Entry, ...] = field(init=False, repr=False, compare=False)
+    contacts: tuple[Entry, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "history",
+                           tuple(e for e in self.entries if e.kind is EntryKind.HISTORY))
+        object.__setattr__(self, "contacts",
+                           tuple(e for e in self.entries if e.kind is EntryKind.CONTACT))
 
 
 @dataclass(frozen=True, slots=True)

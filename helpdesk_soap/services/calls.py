@@ -48,10 +48,6 @@ class CallData:
     contacts: list[ContactView]
     #: Metadata only: contents travel one at a time, through GetAttachment.
     attachments: list[Attachment]
-    #: Kept with the history, contacts' entries and attachments for as long as the worker
-    #: keeps them (the call's version stays the same): an adapter may keep there what it
-    #: derives from those alone, such as their serialised form (``uow.call_content``).
-    derived: dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,39 +156,19 @@ def get_call_data(uow: UnitOfWork, principal: Principal, call_id: int,
     else at ``public_url`` (the service's own address).
 
     The call row always comes from the primary (one key look-up that also
-    decides visibility). The entries, the bulk of the answer, come from the
-    read replica when one is given and its copy of the call has the same
-    version: every write to a call or its entries bumps the version in the
-    same transaction, so a replica that lags behind is never read, and a
-    caller always sees its own writes. For the same reason the worker may
-    answer the entries and attachments from its copy at that version
-    (``uow.call_content``): a poller asks again and again for calls that have
-    not changed.
+    decides visibility); its entries and attachments, the bulk of the answer, as of
+    the version read (``uow.contents``), may come from the read replica.
     """
     call = visible_call(uow, principal, call_id)
     status = _status(uow, call.status_code)
     settings: Settings = uow.settings.get()
-
-    def read():
-        source = uow
-        if replica is not None:
-            mirrored = replica.calls.get(call.id)
-            if mirrored is not None and mirrored.version == call.version:
-                source = replica
-        return (source.calls.entries(call.id, visibility=Visibility.PUBLIC),
-                source.attachments.for_call(call.id, visibility=Visibility.PUBLIC))
-
-    entries, attachments, derived = uow.call_content(call, Visibility.PUBLIC, read)
-    split = derived.get(_BY_KIND)
-    if split is None:
-        split = derived[_BY_KIND] = (tuple(e for e in entries if e.kind is EntryKind.HISTORY),
-                                     tuple(e for e in entries if e.kind is EntryKind.CONTACT))
-    history, contact_entries = split
+    content = uow.contents.of(call, Visibility.PUBLIC,
+                              replica.contents if replica is not None else None)
     base = links_base(settings.web_base_url, public_url)
-    contacts = [ContactView(e, contact_url(base, e.path, call.id, e.id)) for e in contact_entries]
+    contacts = [ContactView(e, contact_url(base, e.path, call.id, e.id)) for e in content.contacts]
     customer = uow.customers.get(call.customer_id)
-    return CallData(call, status, customer.number, visible_result(call, status), list(history),
-                    contacts, list(attachments), derived)
+    return CallData(call, status, customer.number, visible_result(call, status),
+                    list(content.history), contacts, list(content.attachments))
 
 
 def timeline(data: CallData) -> list[Entry]:
@@ -206,10 +182,6 @@ def for_customers(uow: UnitOfWork, principal: Principal) -> list:
     found = [uow.customers.get(cid) for cid in sorted(principal.visible_customer_ids)]
     own = [c for c in found if c is not None]
     return sorted(own, key=lambda c: (c.id != principal.customer_id, c.number))
-
-
-#: ``derived`` key: a call's entries as (history, contacts).
-_BY_KIND = "services.calls:by-kind"
 
 
 def set_solution_acceptance(uow: UnitOfWork, principal: Principal, call_id: int, accepted: bool,

@@ -15,7 +15,7 @@ from ..domain.events import EventDraft, EventType
 from ..domain.filters import CallFilter, OverviewFilter
 from ..domain.model import (AssignmentState, Call, Category, Customer, Entry, Principal, Role,
                             Status, Visibility)
-from ..domain.records import AssignmentRecord, CallSummary, CustomerCallRow, LoginRecord
+from ..domain.records import AssignmentRecord, CallContent, CallSummary, CustomerCallRow, LoginRecord
 from ..domain.request_types import FieldRule, RequestTypes
 from ..domain.settings import Settings
 
@@ -117,6 +117,14 @@ class Attachments(Protocol):
 
     def get(self, attachment_id: int) -> Attachment | None: ...
     def for_call(self, call_id: int, visibility: Visibility | None = None) -> list[Attachment]: ...
+
+
+class CallContents(Protocol):
+    def of(self, call: Call, visibility: Visibility | None,
+           replica: CallContents | None = None) -> CallContent:
+        """The call's entries and attachments of this visibility, as of the version ``call``
+        was read at: from ``replica`` (another unit of work's) where its copy of the call
+        has that version, else from this unit of work's store."""
 
 
 class TimeRecords(Protocol):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol, TypeVar
+from typing import Callable, Protocol, TypeVar
 
 from ..domain.errors import Conflict
 from . import ports
@@ -40,6 +40,8 @@ class UnitOfWork(Protocol):
     mail: ports.Mail
     tokens: ports.Tokens
     attachments: ports.Attachments
+    #: A call's entries and attachments together, as GetCallData and the portal show them.
+    contents: ports.CallContents
     time_records: ports.TimeRecords
     request_types: ports.RequestTypesStore
     #: The communication log: switches and recorded envelopes.
@@ -55,16 +57,6 @@ class UnitOfWork(Protocol):
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...
-
-    def call_content(self, call: Any, visibility: Any, read: Callable[[], tuple]) -> tuple:
-        """``(entries, attachments, derived)``: what ``read()`` returns (the call's entries
-        and attachments of this visibility), or the same as the store may keep them for
-        the call's current version. ``derived`` is a dict that lives as long as that copy:
-        what is computed from the entries and attachments alone may be kept there."""
-
-    def expect_call(self, call_id: int) -> None:
-        """A hint: the use case's first read is this call, right after authentication.
-        A store may read it with authentication's own query (one round trip, not two)."""
 
     def begin_write(self) -> None:
         """Declare that this unit of work will write (lets SQLite take its write lock up front)."""

@@ -20,7 +20,9 @@ from ..ops.facts import note_call
 from ..security import PasswordVerifier
 from ..services import auth
 from ..services.unit_of_work import UnitOfWork
-from ..store.cache import CallContentCache, ReferenceCache
+from ..store.cache import ReferenceCache
+from ..store.repositories import CallContentCache
+from .answers import AnswerCache
 from ..store.engine import after_responses, make_engine, make_session_factory, stop_checkpoints
 from ..store.files import FileStore
 from ..store.fast import IdleConnections, idle_connections
@@ -47,7 +49,10 @@ class Runtime:
     #: The worker's settings and statuses, as of the last reference version seen
     #: (see store/cache.py).
     reference_cache: ReferenceCache | None = None
+    #: Calls' entries and attachments (store), and GetCallData's answers (answers.py), as
+    #: of each call's last version seen; None: kept by no one.
     call_contents: CallContentCache | None = None
+    answers: AnswerCache | None = None
     #: Connections kept between requests (store/session.py).
     idle: IdleConnections | None = None
     #: The service's own public URL: where links start when web_base_url is empty.
@@ -79,6 +84,8 @@ class RequestScope:
     token: str | None = None
     #: Runtime.public_url.
     public_url: str = ""
+    #: Runtime.answers.
+    answers: AnswerCache | None = None
 
 
 #: Operations that carry their own credentials in the body.
@@ -91,13 +98,10 @@ class GatewayApplication(Application):
     work, and faults in one place."""
 
     def __init__(self, services, runtime: Runtime | None, roles: tuple[Role, ...],
-                 check_portal: bool, reads_named_call: frozenset[str] = frozenset(), **kwargs):
+                 check_portal: bool, **kwargs):
         self.runtime = runtime
         self.roles = roles
         self.check_portal = check_portal
-        #: Operations whose use case first reads the call the request names (CallId), right
-        #: after authentication: the unit of work is told (UnitOfWork.expect_call).
-        self.reads_named_call = reads_named_call
         super().__init__(services, **kwargs)
 
     def call_wrapper(self, ctx):
@@ -105,9 +109,8 @@ class GatewayApplication(Application):
         try:
             with ExitStack() as stack:
                 scope = RequestScope(stack.enter_context(self.runtime.unit_of_work()),
-                                     public_url=self.runtime.public_url)
-                if ctx.descriptor.name in self.reads_named_call:
-                    scope.uow.expect_call(ctx.in_object.CallId)
+                                     public_url=self.runtime.public_url,
+                                     answers=self.runtime.answers)
                 if ctx.descriptor.name not in PUBLIC_OPERATIONS:
                     self._authenticate(ctx, scope)
                 replica = self.runtime.replica_unit_of_work()
@@ -141,15 +144,14 @@ STAFF_SIDE = (Role.STAFF, Role.ADMIN)
 
 def applications(runtime: Runtime | None) -> dict[str, GatewayApplication]:
     """The Spyne application behind each path."""
-    def make(service, name, roles, portal, reads_named_call=frozenset()):
+    def make(service, name, roles, portal):
         services = service if isinstance(service, list) else [service]
-        return GatewayApplication(services, runtime, roles, portal, reads_named_call, tns=TNS,
+        return GatewayApplication(services, runtime, roles, portal, tns=TNS,
                                   name=name,
                                   in_protocol=HelpdeskSoap11(validator="lxml", huge_tree=True),
                                   out_protocol=HelpdeskSoap11())
 
-    return {"/helpdesk": make([HelpdeskService, ListenerService], "Helpdesk", CUSTOMER_SIDE, True,
-                              frozenset({"GetCallData"})),
+    return {"/helpdesk": make([HelpdeskService, ListenerService], "Helpdesk", CUSTOMER_SIDE, True),
             "/staff": make(StaffService, "Staff", STAFF_SIDE, False)}
 
 
@@ -178,6 +180,7 @@ def make_runtime(config: Config) -> Runtime:
                 pool_recycle=config.db_pool_recycle, busy_timeout_ms=config.sqlite_busy_timeout_ms,
                 checkpoint_every=config.sqlite_checkpoint_every, fast_path=config.store_fast)
     engines = [make_engine(config.database_url, **pool)]
+    budget = config.call_cache_mb << 20  # half for the calls' content, half for the answers
     if config.database_replica_url:
         engines.append(make_engine(config.database_replica_url, **pool))
     runtime = Runtime(make_session_factory(engines[0]),
@@ -185,7 +188,8 @@ def make_runtime(config: Config) -> Runtime:
                       make_session_factory(engines[1]) if len(engines) > 1 else None,
                       FileStore(config.attachment_root),
                       ReferenceCache(),
-                      CallContentCache(config.call_cache_mb << 20) if config.call_cache_mb else None,
+                      CallContentCache(budget // 2) if budget else None,
+                      AnswerCache(budget // 2) if budget else None,
                       idle_connections(engines[0], recycle=config.db_pool_recycle),
                       public_url=config.own_url,
                       push_allow_networks=config.push.allow_networks)

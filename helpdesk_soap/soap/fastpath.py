@@ -40,7 +40,7 @@ from spyne.protocol.xml import SchemaValidationError
 from ..domain.text import xml_safe
 from .decode import Reader, Unsupported, compile_reader
 from .faults import HelpdeskFault, InternalError, _from_spyne, write_fault
-from .types import WRITTEN
+from .answers import WRITTEN
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ class FastPath:
         out = [self._head]
         if op.result is not None and result is not None:
             out.append(f"<tns:{op.response_name}>")
-            # A value marked keep_written (types.py): the text this writer wrote for it.
+            # A value marked keep_written (answers.py): the text this writer wrote for it.
             written = getattr(result, WRITTEN, _UNMARKED)
             if written is not None and written is not _UNMARKED and written[0] is op.result:
                 out.append(written[1])

@@ -11,6 +11,7 @@ from spyne import Boolean, ByteArray, Integer32, Integer64, ServiceBase, Unicode
 
 from ..domain import model as dm
 from ..services import attachments, calls, tokens, workflow
+from . import answers
 from . import faults as f
 from . import sessions
 from . import types as t
@@ -72,8 +73,9 @@ class HelpdeskService(ServiceBase):
     def GetCallData(ctx, CallId):
         """A call's status, public history entries, contact entries and (where visible) result."""
         scope = ctx.udc
-        return t.call_data(calls.get_call_data(scope.uow, scope.principal, CallId, scope.replica,
-                                                       scope.public_url))
+        return answers.call_data(calls.get_call_data(scope.uow, scope.principal, CallId,
+                                                     scope.replica, scope.public_url),
+                                 scope.answers)
 
     @rpc(t.req(Integer64), t.req(Boolean), t.opt(Unicode, max_len=4000),
          _returns=t.req(t.SolutionAcceptanceResult),

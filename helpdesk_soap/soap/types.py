@@ -12,7 +12,6 @@ generated stubs clean in Java, .NET, PHP and C:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 
 from spyne import Array, Boolean, ByteArray, ComplexModel, DateTime, Enum, Integer32, Integer64, Unicode
@@ -298,19 +297,6 @@ class SolutionAcceptanceResult(Model):
     ]
 
 
-#: The attribute on a wire value where the fast path keeps the text it wrote for it.
-WRITTEN = "_helpdesk_written"
-
-
-def keep_written(value):
-    """Mark a wire value made from content that does not change (it is kept, and answered
-    again as it is): the fast path keeps the text it writes for it on it, and copies that
-    text whenever the same value is answered again (fastpath.py). Spyne's own writer
-    ignores the mark. Nobody may change the value once it is marked."""
-    setattr(value, WRITTEN, None)
-    return value
-
-
 # -- conversion ------------------------------------------------------------------------
 
 def new(cls, **values):
@@ -421,17 +407,8 @@ def status_definition(s: dm.Status) -> StatusDefinition:
 
 
 def call_data(data: CallData) -> CallDataResult:
-    """The answer to GetCallData. It is kept with the call's content (``data.derived``, kept
-    while the call's version stays the same), with what it was made from: while that is
-    all the same (the call row, its status, the customer's number, the visible result and
-    the contacts' links, which follow the settings), a poll answers the same wire value,
-    and the fast path copies the text it wrote for it (``keep_written``)."""
-    urls = tuple(v.url for v in data.contacts)
-    made_from = (data.call, data.status, data.customer_number, data.result, urls)
-    kept = data.derived.get(_ANSWER)
-    if kept is not None and kept[0] == made_from:
-        return kept[1]
-    answer = new(
+    """The answer to GetCallData (a worker keeps it for the next poll: answers.py)."""
+    return new(
         CallDataResult, **core_fields(data.call, data.status, data.customer_number, data.result),
         **added_fields(data.call, [attachment_info(a) for a in data.attachments]),
         HistoryEntries=[new(HistoryEntry, EntryId=e.id, CreatedAt=e.created_at, Author=e.author,
@@ -440,13 +417,6 @@ def call_data(data: CallData) -> CallDataResult:
                             Author=v.entry.author,
                             ContactType=(v.entry.contact_type or dm.ContactType.NOTE).value,
                             Text=v.entry.text, Url=v.url) for v in data.contacts])
-    # A copy of the call: the request's own may still be changed by whoever holds it.
-    data.derived[_ANSWER] = ((copy.copy(data.call), *made_from[1:]), keep_written(answer))
-    return answer
-
-
-#: ``CallData.derived`` key of the kept answer.
-_ANSWER = "soap:answer"
 
 
 def session_info(principal: dm.Principal, grant, customer_number: str | None = None) -> SessionInfo:

@@ -25,12 +25,9 @@ password is verified against the stored hash as before (security.py).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable
 
-from ..domain.attachments import Attachment
-from ..domain.model import Call, Customer, Entry, Status, Visibility
+from ..domain.model import Customer, Status
 from ..domain.settings import Settings
 
 #: Customers a worker keeps at most; past that it starts again from none.
@@ -226,84 +223,3 @@ class CachedLogins:
         if record is not None:
             self._inner.remember(record)
         return record
-
-
-#: A call's entries and attachments of one visibility, as a reader returns them.
-Content = tuple[Sequence[Entry], Sequence[Attachment]]
-
-
-class Kept(NamedTuple):
-    """A call's entries and attachments of one visibility, and what was derived from them.
-
-    ``derived`` lives exactly as long as this copy: whoever reads the content may keep
-    there what it computes from the entries and attachments alone (the answer's text, for
-    one), and finds it again for as long as the call's version stays the same."""
-
-    entries: tuple[Entry, ...]
-    attachments: tuple[Attachment, ...]
-    derived: dict
-
-
-def fresh(content: Content) -> Kept:
-    """Content read for this request only: nothing derived from it outlives the request."""
-    entries, attachments = content
-    return Kept(tuple(entries), tuple(attachments), {})
-
-
-class CallContentCache:
-    """A worker's copies of calls' entries and attachments, for the callers that poll them.
-
-    Entries and attachments are only ever added, and whatever adds one saves the call in
-    the same transaction, which moves the call's version (CallRepository.save). So a
-    call's id, creation time and version name one content: the version is read with the
-    call on every request, and a change shows at once, in every worker. Only units of work
-    that have not written fill the cache, so nothing uncommitted gets in.
-
-    A call keeps one copy per visibility (a new version replaces the old), and the least
-    recently used calls go once the copies weigh more than ``max_bytes`` in all (an
-    estimate: ``weight``, which counts what is derived from a copy too).
-    """
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._kept: OrderedDict[tuple[int, Visibility | None], tuple[tuple, Kept, int]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, call: Call, visibility: Visibility | None, load: Callable[[], Content]) -> Kept:
-        key, stamp = (call.id, visibility), (call.version, call.created_at)
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None and found[0] == stamp:
-                self._kept.move_to_end(key)
-                return found[1]
-        content = fresh(load())
-        size = weight(content, call.description or "")
-        with self._lock:
-            old = self._kept.pop(key, None)
-            if old is not None:
-                self._bytes -= old[2]
-            if size <= self.max_bytes:
-                self._kept[key] = (stamp, content, size)
-                self._bytes += size
-                while self._bytes > self.max_bytes:
-                    self._bytes -= self._kept.popitem(last=False)[1][2]
-        return content
-
-
-#: What a kept entry or attachment takes beside its text, in bytes: the objects, the dates,
-#: the short strings, and its wire object and markup in the answer derived from it.
-#: CALL_BYTES: the same for the call (the kept answer's call fields, its wire object, the
-#: copy of the call it was made from). Measured with tracemalloc after GetCallData answered
-#: from a copy (712 and 10,600 bytes), rounded up.
-ITEM_BYTES = 750
-CALL_BYTES = 12_000
-
-
-def weight(content: Content, description: str = "") -> int:
-    """About the memory a call's kept content takes, with the answer derived from it: the
-    entries' text and the call's description twice (as read, and in the answer; a
-    character taken as a byte, as most are), and CALL_BYTES and ITEM_BYTES."""
-    entries, attachments = content[:2]
-    return (CALL_BYTES + 2 * len(description) + ITEM_BYTES * (len(entries) + len(attachments))
-            + 2 * sum(len(e.text) for e in entries))

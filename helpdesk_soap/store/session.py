@@ -10,12 +10,27 @@ until that transaction ends. What the repositories ask of an ORM session (``add`
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import fast
 from .engine import begin_writing
 from .fast import IdleConnections
+
+
+@dataclass
+class Seen:
+    """What a unit of work read that its later reads take instead of asking the database
+    again: the store's own bookkeeping, for the unit of work's whole life."""
+
+    #: The reference and account versions as first read (repositories/reference.py).
+    reference_version: int | None = None
+    account_version: int | None = None
+    #: Whether a customer's portal, or its organisation's, is switched off, as read with the
+    #: login: (customer id, organisation id) -> off (PortalRepository.inactive_for).
+    portal_off: dict[tuple[int, int | None], bool] = field(default_factory=dict)
 
 
 class StoreSession:
@@ -30,8 +45,8 @@ class StoreSession:
         self.round_trips = fast.folds(self._engine)
         self._connection: Connection | None = None
         self._orm: Session | None = None
-        #: What the unit of work notes for its whole life (e.g. the reference version seen).
-        self.info: dict = {}
+        #: What the unit of work has read that its later reads take from (Seen).
+        self.seen = Seen()
 
     def connection(self) -> Connection:
         """The connection, in a transaction (begun here if none is)."""

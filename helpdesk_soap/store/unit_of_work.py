@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
 from ..domain.errors import Conflict
-from .cache import (CachedCustomers, CachedLogins, CachedSettings, CachedStatuses, CallContentCache,
-                    Content, Kept, ReferenceCache, fresh)
+from .cache import CachedCustomers, CachedLogins, CachedSettings, CachedStatuses, ReferenceCache
 from .admin_repository import AdminRepository
 from .desk_repository import DeskRepository
 from .files import FileStore
@@ -23,8 +20,9 @@ from .push_repository import PushRepository
 from .repositories import (AssignmentRepository, AttachmentRepository, CallRepository,
                            CustomerRepository, LoginRepository, OrganisationRepository,
                            PortalRepository, SessionRepository, SettingsRepository,
-                           StatusRepository, TimeRecordRepository, drop_expected_call,
-                           expect_call, forget_reference_version, reference_version, versions)
+                           StatusRepository, TimeRecordRepository, forget_reference_version,
+                           reference_version, versions)
+from .repositories.contents import CallContentCache, ContentRepository
 
 
 class SqlUnitOfWork:
@@ -56,6 +54,8 @@ class SqlUnitOfWork:
         self.tokens = TokenRepository(session)
         self.attachments = AttachmentRepository(session)
         self.time_records = TimeRecordRepository(session)
+        self.contents = ContentRepository(self.calls, self.attachments, self._contents,
+                                          lambda: self._writing)
         self.request_types = RequestTypeRepository(session)
         self.commlog = CommlogRepository(session)  # the communication log (issue 28)
         self.push = PushRepository(session)
@@ -98,19 +98,6 @@ class SqlUnitOfWork:
         self._reference_changed = True
         forget_reference_version(self.session)
 
-    def call_content(self, call, visibility, read: Callable[[], Content]) -> Kept:
-        """The call's entries and attachments of this visibility, as ``read`` reads them,
-        or the worker's copy of them at the call's version (store/cache.py). A unit of
-        work that writes reads them itself: what it sees may not be committed."""
-        if self._contents is None or self._writing:
-            return fresh(read())
-        return self._contents.get(call, visibility, read)
-
-    def expect_call(self, call_id: int) -> None:
-        """The use case reads this call first, right after authentication (repository.py:
-        expect_call): on PostgreSQL, authentication's query reads it too."""
-        expect_call(self.session, call_id)
-
     def begin_write(self) -> None:
         if self._writing:
             return
@@ -139,10 +126,8 @@ class SqlUnitOfWork:
             self._release()
 
     def _release(self) -> None:
-        if self.session is not None:
-            drop_expected_call(self.session)
-            if self._reference_changed:
-                forget_reference_version(self.session)  # whatever was read of it in that transaction
+        if self.session is not None and self._reference_changed:
+            forget_reference_version(self.session)  # whatever was read of it in that transaction
         self._writing = self.calls.lock_reads = self._reference_changed = False
         self._ended = True  # a transaction ended: what was read before may have changed since
         if self._writer_lock is not None:

@@ -274,13 +274,11 @@ def test_a_polled_call_is_read_once_per_version_and_changes_show_at_once(app, en
     assert b"trace.txt" in body and history_of(body)[-1].startswith("Attachment added: trace.txt")
 
 
-@fast_path_only
 @pytest.mark.parametrize("credentials", ["ws-security", "session token"])
-def test_on_postgresql_a_poll_reads_its_call_with_authentications_query(app, engine, credentials):
-    """Each statement is a round trip to PostgreSQL: GetCallData names its call to the unit
-    of work (UnitOfWork.expect_call), and authentication's query (the versions', or the
-    session token's) reads the call's row too. On SQLite, where a statement is a call into
-    the library, they stay two."""
+def test_a_poll_of_an_unchanged_call_is_two_statements(app, engine, credentials):
+    """Authentication's query (the versions', or the session token's with them) and the
+    call's row: the entries, the attachments and the answer come from the worker's copies
+    at that version, on either store."""
     call_id = create_call(app)
     get = envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>")
     if credentials == "session token":
@@ -288,7 +286,7 @@ def test_on_postgresql_a_poll_reads_its_call_with_authentications_query(app, eng
     first, _ = statements_of(engine, app, get)  # fills the worker's copy of the entries
     again, statements = statements_of(engine, app, get)
     assert again == first and f">{call_id}</".encode() in again
-    assert len(statements) == (1 if engine.dialect.name == "postgresql" else 2), statements
+    assert len(statements) == 2, statements
 
 
 @fast_path_only
@@ -316,7 +314,7 @@ def test_a_writing_unit_of_work_never_fills_the_call_cache(engine, seeded, uow_f
     version with other entries. Only committed reads are kept."""
     from helpdesk_soap.domain.model import Entry, EntryKind
     from helpdesk_soap.services import calls, workflow
-    from helpdesk_soap.store.cache import CallContentCache
+    from helpdesk_soap.store.repositories import CallContentCache
     from helpdesk_soap.store.engine import make_session_factory
 
     from tests.support.services import request

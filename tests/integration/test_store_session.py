@@ -318,58 +318,6 @@ def statements_run(engine) -> list[str]:
     return seen
 
 
-def change_elsewhere(factory, call_id: int, number: str) -> int:
-    """Another unit of work changes the call and commits; the call's new version."""
-    with SqlUnitOfWork(factory) as other:
-        write_both(other, call_id, number)
-        other.commit()
-    with SqlUnitOfWork(factory) as other:
-        return other.calls.get(call_id).version
-
-
-@fast_path_only
-@postgresql_only
-def test_an_expected_call_is_read_with_the_versions_in_one_statement(engine, factory, call_id):
-    with SqlUnitOfWork(factory) as uow:
-        expected = uow.calls.get(call_id), versions(uow.session)
-    statements = statements_run(engine)
-    with SqlUnitOfWork(factory) as uow:
-        uow.expect_call(call_id)
-        seen = versions(uow.session)
-        assert (uow.calls.get(call_id), seen) == expected
-    assert len(statements) == 1 and "FROM calls" in statements[0]
-
-
-@postgresql_only
-def test_an_expected_call_serves_one_read(factory, call_id):
-    with SqlUnitOfWork(factory) as uow:
-        uow.expect_call(call_id)
-        versions(uow.session)
-        before = uow.calls.get(call_id).version
-        changed = change_elsewhere(factory, call_id, "ELSEWHERE")
-        assert changed > before
-        assert uow.calls.get(call_id).version == changed  # read again, not the row kept
-
-
-@pytest.mark.parametrize("end", ["begin_write", "rollback"])
-def test_after_a_write_begins_or_a_transaction_ends_the_expected_call_is_read_again(factory, call_id, end):
-    with SqlUnitOfWork(factory) as uow:
-        uow.expect_call(call_id)
-        versions(uow.session)
-        changed = change_elsewhere(factory, call_id, "ELSEWHERE")
-        getattr(uow, end)()
-        assert uow.calls.get(call_id).version == changed
-
-
-def test_an_expected_call_that_does_not_exist_is_not_found_and_the_versions_are_read(factory, call_id):
-    with SqlUnitOfWork(factory) as uow:
-        uow.expect_call(call_id + 1000)
-        assert versions(uow.session) == reference_and_account_versions(factory)
-        assert uow.calls.get(call_id + 1000) is None
-        assert uow.calls.get(call_id).id == call_id
-
-
-
 def a_session(factory, principal) -> str:
     """A session token's hash, stored for ``principal``'s login."""
     from datetime import timedelta
@@ -381,28 +329,21 @@ def a_session(factory, principal) -> str:
     return "hash-of-a-token"
 
 
-@fast_path_only
-@pytest.mark.parametrize("exists", [True, False], ids=["call", "no-such-call"])
-def test_a_session_tokens_query_reads_the_expected_call_with_the_session(engine, factory, seeded,
-                                                                           call_id, exists):
+def test_a_session_tokens_query_reads_the_versions_with_the_session(engine, factory, seeded):
     token_hash = a_session(factory, seeded["acme-tts"])
-    wanted = call_id if exists else call_id + 1000
-    with SqlUnitOfWork(factory) as uow:
-        expected = uow.logins.session_of(token_hash), uow.calls.get(wanted)
     statements = statements_run(engine)
     with SqlUnitOfWork(factory) as uow:
-        uow.expect_call(wanted)
-        assert (uow.logins.session_of(token_hash), uow.calls.get(wanted)) == expected
-        assert expected[0][0] == seeded["acme-tts"].login_id and (expected[1] is not None) == exists
-    one = engine.dialect.name == "postgresql" and exists  # no such call: the look-up runs again
-    assert len(statements) == (1 if one else 2)
+        login_id, _ = uow.logins.session_of(token_hash)
+        assert login_id == seeded["acme-tts"].login_id
+        assert versions(uow.session) == reference_and_account_versions(factory)
+    assert len(statements) == 2  # the session's query, and reference_and_account_versions'
 
 
-def test_an_unknown_session_token_leaves_the_expected_call_to_its_own_read(factory, call_id):
+def test_an_unknown_session_token_is_none_and_the_versions_are_read_on_their_own(factory):
     with SqlUnitOfWork(factory) as uow:
-        uow.expect_call(call_id)
         assert uow.logins.session_of("no-such-hash") is None
-        assert uow.calls.get(call_id).id == call_id
+        assert versions(uow.session) == reference_and_account_versions(factory)
+
 
 def reference_and_account_versions(factory) -> tuple[int, int]:
     with SqlUnitOfWork(factory) as uow:

@@ -1,15 +1,12 @@
-"""The per-worker caches: settings, statuses and customers, kept while the reference
-version holds; calls' entries and attachments, kept per call version."""
+"""The per-worker cache of settings, statuses, customers and logins, kept while the
+reference version holds (calls' content: test_content_cache.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from types import SimpleNamespace
-
-from helpdesk_soap.domain.model import Customer, Entry, EntryKind, Stage, Status, Visibility
+from helpdesk_soap.domain.model import Customer, Stage, Status
 from helpdesk_soap.domain.settings import Settings
 from helpdesk_soap.store import cache as cache_module
-from helpdesk_soap.store.cache import CALL_BYTES, ITEM_BYTES, CallContentCache, ReferenceCache, weight
+from helpdesk_soap.store.cache import ReferenceCache
 
 
 def counting(value):
@@ -118,73 +115,6 @@ def test_customers_are_bounded_and_clear_drops_them(monkeypatch):
     cache.clear()
     cache.customer(1, 0, by_id)
     assert reads[-1] == 0 and len(reads) == 6
-
-
-def a_call(call_id=1, version=1, created_at=datetime(2026, 1, 1, tzinfo=UTC)):
-    return SimpleNamespace(id=call_id, version=version, created_at=created_at, description="")
-
-
-def entries(n):
-    return [Entry(EntryKind.HISTORY, f"entry {i}", "staff", datetime(2026, 1, 1, tzinfo=UTC), id=i)
-            for i in range(n)]
-
-
-def test_call_content_is_kept_per_version():
-    cache = CallContentCache(1 << 20)
-    reads = []
-
-    def read(n):
-        def load():
-            reads.append(n)
-            return entries(n), []
-        return load
-
-    first = cache.get(a_call(version=1), Visibility.PUBLIC, read(2))
-    assert cache.get(a_call(version=1), Visibility.PUBLIC, read(99)) is first
-    assert len(first[0]) == 2 and reads == [2]
-    assert len(cache.get(a_call(version=2), Visibility.PUBLIC, read(3))[0]) == 3  # a new version
-    assert len(cache.get(a_call(version=2), Visibility.PUBLIC, read(99))[0]) == 3
-    assert len(cache.get(a_call(version=2), None, read(4))[0]) == 4  # another visibility
-    # A call made again under the same id (a restored or rebuilt store) is another call.
-    other = a_call(version=2, created_at=datetime(2026, 2, 1, tzinfo=UTC))
-    assert len(cache.get(other, Visibility.PUBLIC, read(5))[0]) == 5
-    assert reads == [2, 3, 4, 5]
-    assert isinstance(first[0], tuple)  # nobody can append to a shared copy
-
-
-def test_call_content_weighs_its_text_and_its_items():
-    content = (tuple(entries(3)), ())
-    # The text twice: as read, and in the answer derived from it.
-    assert weight(content) == CALL_BYTES + 3 * ITEM_BYTES + 2 * sum(len(e.text) for e in content[0])
-    assert weight(content, "x" * 100) == weight(content) + 200
-
-
-def test_what_is_derived_from_a_call_content_lives_as_long_as_that_copy():
-    cache = CallContentCache(1 << 20)
-    load = lambda: (entries(2), [])  # noqa: E731
-    first = cache.get(a_call(version=1), Visibility.PUBLIC, load)
-    first.derived["answer"] = "text"
-    assert cache.get(a_call(version=1), Visibility.PUBLIC, load).derived == {"answer": "text"}
-    assert cache.get(a_call(version=1), None, load).derived == {}  # another visibility
-    assert cache.get(a_call(version=2), Visibility.PUBLIC, load).derived == {}  # a new version
-    assert cache.get(a_call(version=1), Visibility.PUBLIC, load).derived == {}  # replaced
-
-
-def test_call_content_is_bounded_by_weight_least_recently_used_first():
-    load = lambda n: (lambda: (entries(n), []))  # noqa: E731
-    three = weight((tuple(entries(3)), ()))
-    cache = CallContentCache(2 * three + three // 2)  # room for two calls of three entries
-    cache.get(a_call(1), None, load(3))
-    cache.get(a_call(2), None, load(3))
-    cache.get(a_call(1), None, load(99))  # used again: call 2 is now the oldest
-    cache.get(a_call(3), None, load(3))  # no room for three: call 2 goes
-    assert len(cache.get(a_call(1), None, load(99))[0]) == 3
-    assert len(cache.get(a_call(3), None, load(99))[0]) == 3
-    assert len(cache.get(a_call(2), None, load(3))[0]) == 3  # read again; call 1 goes
-    assert len(cache.get(a_call(1), None, load(2))[0]) == 2
-    assert cache.get(a_call(4), None, load(200))[0]  # heavier than the whole cache: not kept
-    assert len(cache.get(a_call(4), None, load(0))[0]) == 0
-    assert cache._bytes <= cache.max_bytes
 
 
 def test_logins_are_kept_per_versions_and_bounded(monkeypatch):

@@ -13,8 +13,7 @@ The rest of the store calls only the functions here; with the switch off (config
   read transaction's, or a rollback and a BEGIN IMMEDIATE through SQLAlchemy (a
   ``begin`` listener, as SQLAlchemy's documentation does it for pysqlite);
 * ``folds``: whether one statement does the work of several (a call's write with its
-  entries and change number, folded.py; the expected call read with authentication's
-  query, repositories/reference.py's expect_call).
+  entries and change number, folded.py).
 
 Which way an engine goes is decided when it is made (``install``, from store/engine.py).
 """

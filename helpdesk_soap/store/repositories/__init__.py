@@ -6,11 +6,12 @@ from .attachments import AttachmentRepository, TimeRecordRepository
 from .call_queries import CallSummary, CustomerCallRow, decode_cursor, encode_cursor
 from .calls import CallRepository
 from .logins import LoginRecord, LoginRepository, SessionRepository
-from .reference import (SettingsRepository, StatusRepository, drop_expected_call, expect_call,
-                        forget_reference_version, reference_version, versions)
+from .contents import CallContentCache, ContentRepository
+from .reference import (SettingsRepository, StatusRepository, forget_reference_version,
+                        reference_version, versions)
 
-__all__ = ["AssignmentRecord", "AssignmentRepository", "AttachmentRepository", "CallRepository",
-           "CallSummary", "CustomerCallRow", "CustomerRepository", "LoginRecord", "LoginRepository",
+__all__ = ["AssignmentRecord", "AssignmentRepository", "AttachmentRepository", "CallContentCache",
+           "CallRepository", "CallSummary", "ContentRepository", "CustomerCallRow", "CustomerRepository", "LoginRecord", "LoginRepository",
            "OrganisationRepository", "PortalRepository", "SessionRepository", "SettingsRepository",
-           "StatusRepository", "TimeRecordRepository", "decode_cursor", "drop_expected_call",
-           "encode_cursor", "expect_call", "forget_reference_version", "reference_version", "versions"]
+           "StatusRepository", "TimeRecordRepository", "decode_cursor",
+           "encode_cursor", "forget_reference_version", "reference_version", "versions"]

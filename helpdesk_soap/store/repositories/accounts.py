@@ -11,9 +11,6 @@ from ..models import CustomerRow, OrganisationRow, PortalRow
 from ..session import StoreSession
 from .base import core
 
-#: Where a unit of work's session keeps what authentication read of the portals
-#: (LoginRepository, PortalRepository.inactive_for).
-_PORTAL_HINTS = "helpdesk_portal_off"
 _CUSTOMERS = select(CustomerRow.id, CustomerRow.number, CustomerRow.name)  # Customer's fields, in order
 _CUSTOMER_BY_ID = _CUSTOMERS.where(CustomerRow.id == bindparam("id"))
 _CUSTOMER_BY_NUMBER = _CUSTOMERS.where(CustomerRow.number == bindparam("number"))
@@ -68,7 +65,7 @@ class OrganisationRepository:
         return row.id
 
     def assign_customer(self, customer_id: int, organisation_id: int | None) -> None:
-        self.session.info.pop(_PORTAL_HINTS, None)
+        self.session.seen.portal_off.clear()
         self.session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
                              .values(organisation_id=organisation_id))
 
@@ -86,7 +83,7 @@ class PortalRepository:
         Authentication read this with the login, in the same unit of work: that answer
         is used (one query fewer per request) unless this unit of work changed a portal
         or an organisation since."""
-        hint = self.session.info.get(_PORTAL_HINTS, {}).get((customer_id, organisation_id))
+        hint = self.session.seen.portal_off.get((customer_id, organisation_id))
         if hint is not None:
             return hint
         owner = PortalRow.customer_id == customer_id
@@ -97,7 +94,7 @@ class PortalRepository:
 
     def set(self, *, customer_id: int | None = None, organisation_id: int | None = None,
             active: bool, now: datetime) -> None:
-        self.session.info.pop(_PORTAL_HINTS, None)
+        self.session.seen.portal_off.clear()
         column = PortalRow.customer_id if customer_id is not None else PortalRow.organisation_id
         owner = customer_id if customer_id is not None else organisation_id
         row = self.session.scalars(select(PortalRow).where(column == owner)).one_or_none()

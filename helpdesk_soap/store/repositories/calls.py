@@ -16,7 +16,6 @@ from ..fast.folded import FOLDED_ENTRIES, entry_params, insert_call_folded, save
 from .call_rows import (_BY_VALUE, _CALL_BY_EXTERNAL_ID, _CALL_BY_ID, _CALL_BY_ID_LOCKED, _ENTRIES,
                         _ENTRIES_VISIBLE, _INSERT_CALL, _INSERT_ENTRY, _NEXT_CHANGE, _SAVE_CALL,
                         _SAVE_CALL_CHANGED, _call_from_row, _call_values, _entry_values)
-from .reference import _expected_call_row
 
 
 class CallRepository(CallQueries):
@@ -32,9 +31,7 @@ class CallRepository(CallQueries):
         if self.lock_reads:
             row = core(self.session, _CALL_BY_ID_LOCKED, {"call_id": call_id}).first()
         else:
-            row = _expected_call_row(self.session, call_id)
-            if row is None:
-                row = core(self.session, _CALL_BY_ID, {"call_id": call_id}).first()
+            row = core(self.session, _CALL_BY_ID, {"call_id": call_id}).first()
         return _call_from_row(row) if row is not None else None
 
     def find_by_external_id(self, origin_customer_id: int, external_ticket_id: str) -> Call | None:

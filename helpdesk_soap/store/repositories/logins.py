@@ -10,11 +10,8 @@ from ...domain.model import Principal, Role
 from ...domain.records import LoginRecord
 from ..models import CustomerRow, LoginRow, PortalRow, SessionRow
 from ..session import StoreSession
-from .accounts import _PORTAL_HINTS
 from .base import core
-from .call_rows import _CALLS
-from .reference import (_ACCOUNT_VERSION, _REFERENCE_VERSION, _VERSION_SEEN, _expecting, _read_expected,
-                        _saw_versions)
+from .reference import _ACCOUNT_VERSION, _REFERENCE_VERSION, saw_versions
 
 __all__ = ["LoginRecord", "LoginRepository", "SessionRepository"]
 
@@ -41,9 +38,6 @@ _SESSION_AND_VERSIONS = select(SessionRow.login_id, SessionRow.expires_at,
                                _REFERENCE_VERSION.scalar_subquery(),
                                _ACCOUNT_VERSION.scalar_subquery()).where(
     SessionRow.token_hash == bindparam("hash"))
-#: The same, with the row of the call the unit of work expects to read (expect_call).
-_SESSION_VERSIONS_AND_CALL = _SESSION_AND_VERSIONS.add_columns(*_CALLS.columns).select_from(
-    SessionRow.__table__.outerjoin(_CALLS, _CALLS.c.id == bindparam("call_id")))
 
 
 class LoginRepository:
@@ -56,15 +50,16 @@ class LoginRepository:
             return None
         (login_id, name, customer_id, can_set_service_level, role, password_hash, active, locked_until,
          email, org, portal_off, version) = row[:12]
-        info = self.session.info
-        info.setdefault(_VERSION_SEEN, version)
+        seen = self.session.seen
+        if seen.reference_version is None:
+            seen.reference_version = version
         visible: frozenset[int] = frozenset()
         if customer_id is not None:
             visible = frozenset(self.session.scalars(
                 select(CustomerRow.id).where(CustomerRow.organisation_id == org))) if org else \
                 frozenset({customer_id})
             portal_off = bool(portal_off)
-            info.setdefault(_PORTAL_HINTS, {})[(customer_id, org)] = portal_off
+            seen.portal_off[(customer_id, org)] = portal_off
         else:
             org = portal_off = None
         principal = Principal(login_id, name, customer_id, can_set_service_level, Role(role), visible, org)
@@ -75,8 +70,7 @@ class LoginRepository:
         (PortalRepository.inactive_for); for a record kept from an earlier request."""
         if record.portal_off is not None:
             p = record.principal
-            self.session.info.setdefault(_PORTAL_HINTS, {})[(p.customer_id, p.organisation_id)] = \
-                record.portal_off
+            self.session.seen.portal_off[(p.customer_id, p.organisation_id)] = record.portal_off
 
     def by_name(self, name: str) -> LoginRecord | None:
         return self._record(core(self.session, _LOGIN_BY_NAME, {"name": name}).one_or_none())
@@ -102,18 +96,11 @@ class LoginRepository:
 
     def session_of(self, token_hash: str) -> tuple[int, datetime] | None:
         """The login id and expiry of a session token, without the login; the versions
-        (``versions``), and the row of a call the unit of work expects (expect_call), are
-        read in the same query."""
-        call_id = _expecting(self.session)
-        if call_id is None:
-            row = core(self.session, _SESSION_AND_VERSIONS, {"hash": token_hash}).first()
-        else:
-            row = core(self.session, _SESSION_VERSIONS_AND_CALL,
-                       {"hash": token_hash, "call_id": call_id}).first()
-            _read_expected(self.session, row[4:] if row is not None else None)
+        (``versions``) are read in the same query."""
+        row = core(self.session, _SESSION_AND_VERSIONS, {"hash": token_hash}).first()
         if row is None:
             return None
-        _saw_versions(self.session, row[2], row[3])
+        saw_versions(self.session, row[2], row[3])
         return row[0], row[1]
 
     def by_session(self, token_hash: str) -> tuple[LoginRecord, datetime] | None:
