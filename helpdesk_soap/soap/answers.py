@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 
 from ..services.calls import CallData
+from . import convert
 from . import types as t
 
 #: The attribute on a wire value where the fast path keeps the text it wrote for it.
@@ -52,7 +53,7 @@ class AnswerCache:
             if found is not None and found[0] == made_from:
                 self._kept.move_to_end(call_id)
                 return found[1]
-        answer = keep_written(t.call_data(data))
+        answer = keep_written(convert.call_data(data))
         # A copy of the call: the request's own may still be changed by whoever holds it.
         made_from = (copy.copy(data.call), *made_from[1:])
         size = weight(data)
@@ -70,7 +71,7 @@ class AnswerCache:
 
 def call_data(data: CallData, cache: AnswerCache | None) -> t.CallDataResult:
     """The answer to GetCallData: through the worker's cache where it has one."""
-    return cache.call_data(data) if cache is not None else t.call_data(data)
+    return cache.call_data(data) if cache is not None else convert.call_data(data)
 
 
 #: What a kept answer takes per entry or attachment beside its text, in bytes (its wire

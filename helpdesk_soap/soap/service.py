@@ -14,6 +14,7 @@ from ..services import attachments, calls, tokens, workflow
 from . import answers
 from . import faults as f
 from . import sessions
+from . import convert
 from . import types as t
 from .streaming import content
 
@@ -67,7 +68,7 @@ class HelpdeskService(ServiceBase):
     def CreateCall(ctx, Call):
         """Create and start a service call. A retry with the same ExternalTicketId returns the same call."""
         scope = ctx.udc
-        return t.create_result(calls.create_call(scope.uow, scope.principal, t.call_request(Call)))
+        return convert.create_result(calls.create_call(scope.uow, scope.principal, convert.call_request(Call)))
 
     @rpc(t.req(Integer64), _returns=t.req(t.CallDataResult), _throws=[*f.COMMON, f.CallNotFound])
     def GetCallData(ctx, CallId):
@@ -83,7 +84,7 @@ class HelpdeskService(ServiceBase):
     def SetSolutionAcceptance(ctx, CallId, Accepted, Comment):
         """Accept or reject the proposed solution. Sending the same answer again changes nothing."""
         scope = ctx.udc
-        return t.acceptance_result(calls.set_solution_acceptance(
+        return convert.acceptance_result(calls.set_solution_acceptance(
             scope.uow, scope.principal, CallId, Accepted, Comment))
 
     @rpc(t.opt(Integer32), t.opt(Integer32), t.opt(Unicode, max_len=64), t.opt(t.Stage),
@@ -99,7 +100,7 @@ class HelpdeskService(ServiceBase):
         category = dm.Category(str(Category)) if Category is not None else None
         where = workflow.OverviewFilter(Year, Month, Status, stage, category,
                                         SubjectContains)
-        return t.call_overview(workflow.list_calls(scope.uow, scope.principal, where, Cursor, PageSize))
+        return convert.call_overview(workflow.list_calls(scope.uow, scope.principal, where, Cursor, PageSize))
 
     @rpc(t.req(Integer64), t.opt(Integer32), _returns=t.req(t.ChangedCalls), _throws=f.COMMON)
     def GetChangedCalls(ctx, Since, PageSize):
@@ -107,7 +108,7 @@ class HelpdeskService(ServiceBase):
         time): a public entry, the status, the result, the solution or an attachment. Send
         the returned Watermark next time; while MoreAvailable, ask again at once."""
         scope = ctx.udc
-        return t.changed_calls(workflow.changed_calls(scope.uow, scope.principal, Since, PageSize))
+        return convert.changed_calls(workflow.changed_calls(scope.uow, scope.principal, Since, PageSize))
 
     @rpc(t.req(Integer64), t.req(Unicode, max_len=t.MAX_TEXT), _returns=t.req(t.NoteResult),
          _throws=[*f.COMMON, f.CallNotFound, f.CallClosed])
@@ -115,7 +116,7 @@ class HelpdeskService(ServiceBase):
         """Reply to a call: the text joins its public history, and staff see it as unread."""
         added = workflow.add_note(ctx.udc.uow, ctx.udc.principal, CallId, Text)
         return t.NoteResult(CallId=CallId, CreatedAt=added.entry.created_at,
-                            Status=t.status_info(added.status))
+                            Status=convert.status_info(added.status))
 
     @rpc(t.req(Integer64), t.req(Unicode, max_len=255, min_len=1), t.req(Unicode, max_len=200),
          t.req(ByteArray), _returns=t.req(t.AttachmentInfo),
@@ -125,7 +126,7 @@ class HelpdeskService(ServiceBase):
         """Attach a file (base64) to an existing, open call. Size and content types are limited
         by the helpdesk's settings; the answer carries the stored SHA-256 to check against."""
         scope = ctx.udc
-        return t.attachment_info(attachments.add_attachment(
+        return convert.attachment_info(attachments.add_attachment(
             scope.uow, scope.principal, CallId, FileName, ContentType, content(ctx, "Content", Content)))
 
     @rpc(t.req(Integer64), t.req(Integer64), _returns=t.req(t.AttachmentData),
@@ -134,7 +135,7 @@ class HelpdeskService(ServiceBase):
         """One attachment of a call with its content (base64). GetCallData lists them."""
         scope = ctx.udc
         attachment, content = attachments.get_attachment(scope.uow, scope.principal, CallId, AttachmentId)
-        return t.AttachmentData(Attachment=t.attachment_info(attachment), Content=[content])
+        return t.AttachmentData(Attachment=convert.attachment_info(attachment), Content=[content])
 
     @rpc(_returns=t.req(t.RequestTypeList), _throws=f.COMMON)
     def GetRequestTypes(ctx):
@@ -142,9 +143,9 @@ class HelpdeskService(ServiceBase):
         CreateCall applies now (admins may change them). An unattended caller reads them to
         know what to send; Client.MissingField names the first field missing and its message
         all of them."""
-        return t.request_types(workflow.request_types(ctx.udc.uow))
+        return convert.request_types(workflow.request_types(ctx.udc.uow))
 
     @rpc(_returns=t.req(t.StatusDefinitionList), _throws=f.COMMON)
     def GetStatuses(ctx):
         """The configured call statuses, their stages and whether they are final."""
-        return [t.status_definition(s) for s in workflow.statuses(ctx.udc.uow)]
+        return [convert.status_definition(s) for s in workflow.statuses(ctx.udc.uow)]

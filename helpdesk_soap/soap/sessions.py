@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..services import auth
+from . import convert
 from . import types as t
 
 
@@ -10,7 +11,7 @@ def login(ctx, name: str, password: str) -> t.SessionInfo:
     scope = ctx.udc
     principal, grant = auth.open_session(scope.uow, ctx.app.runtime.verifier, name, password)
     auth.require_role(principal, *ctx.app.roles)
-    return t.session_info(principal, grant, auth.own_customer_number(scope.uow, principal))
+    return convert.session_info(principal, grant, auth.own_customer_number(scope.uow, principal))
 
 
 def logout(ctx) -> None:

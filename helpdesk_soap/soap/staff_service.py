@@ -15,6 +15,7 @@ from . import commlog_types as ct
 from . import faults as f
 from . import sessions
 from . import staff_types as st
+from . import convert
 from . import types as t
 from .streaming import content
 from .service import LOGIN_FAULTS
@@ -108,7 +109,7 @@ class StaffService(ServiceBase):
          _throws=[*CALL_FAULTS, f.AttachmentTooLarge, f.ContentTypeNotAllowed])
     def AddAttachment(ctx, CallId, FileName, ContentType, Content, Visibility):
         """Attach a file to a call: Public (the customer sees it) or Internal."""
-        return t.attachment_info(attachments.add_attachment(
+        return convert.attachment_info(attachments.add_attachment(
             ctx.udc.uow, ctx.udc.principal, CallId, FileName, ContentType, content(ctx, "Content", Content),
             visibility=dm.Visibility(str(Visibility))))
 
@@ -116,7 +117,7 @@ class StaffService(ServiceBase):
          _throws=[*CALL_FAULTS, f.AttachmentNotFound])
     def GetAttachment(ctx, CallId, AttachmentId):
         attachment, content = attachments.get_attachment(ctx.udc.uow, ctx.udc.principal, CallId, AttachmentId)
-        return t.AttachmentData(Attachment=t.attachment_info(attachment), Content=[content])
+        return t.AttachmentData(Attachment=convert.attachment_info(attachment), Content=[content])
 
     @rpc(t.req(Integer64), t.req(Integer32), t.opt(Unicode, max_len=4000), t.opt(Unicode, max_len=200),
          _returns=t.req(st.ChangeResult), _throws=CALL_FAULTS)

@@ -9,8 +9,8 @@ from ..domain.request_types import FieldState
 from ..services.request_types import CategoryConfig
 from ..services.staff import CallPage, StaffCallView
 from .types import (CALL_ADDED, CALL_CORE, AssignmentState, Category, ContactType, EntryKind, FieldType,
-                    Model, Priority, SolutionState, Stage, Visibility, _enum, _list, added_fields,
-                    attachment_info, core_fields, opt, req)
+                    Model, Priority, SolutionState, Stage, Visibility, _enum, _list, opt, req)
+from .convert import added_fields, attachment_info, core_fields
 
 
 class CallSummary(Model):

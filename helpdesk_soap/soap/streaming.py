@@ -24,7 +24,7 @@ from ..domain.attachments import StagedContent
 from ..store.files import FileStore, Staging
 from .base64stream import Base64Decoder, InvalidBase64
 from .guard import PARSER_OPTIONS, SOAP11, Rejected, body_chunks, has_dtd, has_pi, not_well_formed
-from .types import content_bytes
+from .convert import content_bytes
 
 #: Bodies longer than this (or of unknown length) are streamed.
 STREAM_ABOVE = 256 * 1024
