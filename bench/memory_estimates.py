@@ -40,7 +40,7 @@ def kept_bytes(app, runtime, call_id: int) -> tuple[int, int, int, int]:
     status, _ = call(app, body)
     assert status.startswith("200")
     kept = _allocated() - before
-    runtime.answers._kept.pop(call_id)
+    runtime.answers.kept.pop(call_id)
     answer = kept - (_allocated() - before)
     with runtime.unit_of_work() as uow:
         found = uow.calls.get(call_id)
@@ -57,8 +57,8 @@ def measure(url: str) -> dict[str, float]:
     app = create_app(config, runtime=runtime)
     try:
         call(app, workload.get_call_data(seeded.call_20))  # the code paths' own allocations
-        runtime.answers._kept.clear()
-        runtime.call_contents._kept.clear()
+        runtime.answers.kept.clear()
+        runtime.call_contents.kept.clear()
         tracemalloc.start()
         small = kept_bytes(app, runtime, seeded.call_20)
         large = kept_bytes(app, runtime, seeded.call_500)

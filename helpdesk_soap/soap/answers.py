@@ -12,10 +12,9 @@ fast path then copies the text it wrote for it (``keep_written``, fastpath.py).
 from __future__ import annotations
 
 import copy
-import threading
-from collections import OrderedDict
 
 from ..services.calls import CallData
+from ..weighted import WeightedLRU
 from . import convert
 from . import types as t
 
@@ -37,35 +36,19 @@ class AnswerCache:
     than ``max_bytes`` in all (an estimate: ``weight``)."""
 
     def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._kept: OrderedDict[int, tuple[tuple, t.CallDataResult, int]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self.kept: WeightedLRU[t.CallDataResult] = WeightedLRU(max_bytes)
 
     def call_data(self, data: CallData) -> t.CallDataResult:
         """The answer to GetCallData for ``data``: the kept one while it was made from the
         same, else a new one (then kept)."""
         made_from = (data.call, data.status, data.customer_number, data.result,
                      tuple(v.url for v in data.contacts))
-        call_id = data.call.id
-        with self._lock:
-            found = self._kept.get(call_id)
-            if found is not None and found[0] == made_from:
-                self._kept.move_to_end(call_id)
-                return found[1]
-        answer = keep_written(convert.call_data(data))
-        # A copy of the call: the request's own may still be changed by whoever holds it.
-        made_from = (copy.copy(data.call), *made_from[1:])
-        size = weight(data)
-        with self._lock:
-            old = self._kept.pop(call_id, None)
-            if old is not None:
-                self._bytes -= old[2]
-            if size <= self.max_bytes:
-                self._kept[call_id] = (made_from, answer, size)
-                self._bytes += size
-                while self._bytes > self.max_bytes:
-                    self._bytes -= self._kept.popitem(last=False)[1][2]
+        answer = self.kept.get(data.call.id, made_from)
+        if answer is None:
+            answer = keep_written(convert.call_data(data))
+            # A copy of the call: the request's own may still be changed by whoever holds it.
+            self.kept.put(data.call.id, (copy.copy(data.call), *made_from[1:]), answer,
+                          weight(data))
         return answer
 
 

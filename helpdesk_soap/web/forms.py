@@ -1,4 +1,4 @@
-"""Form fields in, plain values out: the web's counterpart of soap/types.py. No rules here:
+"""Form fields in, plain values out: the web's counterpart of soap/convert.py. No rules here:
 the services check every value (a missing or malformed one comes back as a form message)."""
 
 from __future__ import annotations

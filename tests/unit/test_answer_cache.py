@@ -44,7 +44,7 @@ def test_answers_are_bounded_by_weight_least_recently_used_first():
     assert cache.call_data(data(call_id=2, entries=3)) is not kept[2]
     heavy = data(call_id=4, entries=200)
     assert cache.call_data(heavy) is not cache.call_data(heavy)  # heavier than it all: not kept
-    assert cache._bytes <= cache.max_bytes
+    assert cache.kept.bytes <= cache.kept.max_bytes
 
 
 def test_an_answer_keeps_a_copy_of_the_call_it_was_made_from():

@@ -78,4 +78,4 @@ def test_call_content_is_bounded_by_weight_least_recently_used_first():
     assert len(cache.get(a_call(1), None, load(2)).entries) == 2
     assert cache.get(a_call(4), None, load(200)).entries  # heavier than the whole cache: not kept
     assert len(cache.get(a_call(4), None, load(0)).entries) == 0
-    assert cache._bytes <= cache.max_bytes
+    assert cache.kept.bytes <= cache.kept.max_bytes

@@ -10,12 +10,11 @@ and the store's own version invalidates them: nothing above the store knows they
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Callable
 
 from ...domain.model import Call, Visibility
 from ...domain.records import CallContent
+from ...weighted import WeightedLRU
 
 
 class ContentRepository:
@@ -61,31 +60,15 @@ class CallContentCache:
     estimate: ``weight``)."""
 
     def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._kept: OrderedDict[tuple[int, Visibility | None], tuple[tuple, CallContent, int]] = \
-            OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self.kept: WeightedLRU[CallContent] = WeightedLRU(max_bytes)
 
     def get(self, call: Call, visibility: Visibility | None,
             load: Callable[[], CallContent]) -> CallContent:
         key, stamp = (call.id, visibility), (call.version, call.created_at)
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None and found[0] == stamp:
-                self._kept.move_to_end(key)
-                return found[1]
-        content = load()
-        size = weight(content)
-        with self._lock:
-            old = self._kept.pop(key, None)
-            if old is not None:
-                self._bytes -= old[2]
-            if size <= self.max_bytes:
-                self._kept[key] = (stamp, content, size)
-                self._bytes += size
-                while self._bytes > self.max_bytes:
-                    self._bytes -= self._kept.popitem(last=False)[1][2]
+        content = self.kept.get(key, stamp)
+        if content is None:
+            content = load()
+            self.kept.put(key, stamp, content, weight(content))
         return content
 
 
