@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 
 from .push.settings import PushSettings
+from .security import make_hasher
 
 ENV_PREFIX = "HELPDESK_"
 
@@ -182,5 +183,6 @@ class Config:
                 raise ValueError("HELPDESK_STORE_FAST must be 0 or 1")
             values["store_fast"] = fast in ("1", "true", "on", "yes")
         values["push"] = PushSettings.from_env(env)
+        make_hasher(env)  # a bad Argon2 cost (security.COST_ENV) fails here, not at a login
         config = cls(**values)
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -15,6 +15,7 @@ verifications so that only the first request of a login pays for the hash:
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import threading
 import time
@@ -23,11 +24,40 @@ from collections import OrderedDict
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-_hasher = PasswordHasher()
+
+#: Argon2id's cost: HELPDESK_ARGON2_TIME_COST (passes), HELPDESK_ARGON2_MEMORY_KIB and
+#: HELPDESK_ARGON2_PARALLELISM (lanes). Unset: argon2-cffi's defaults, RFC 9106's
+#: low-memory profile (3 passes over 64 MiB, 4 lanes). A stored hash carries its own cost,
+#: so a changed cost applies to passwords set from then on, and old hashes still verify.
+COST_ENV = {"time_cost": "HELPDESK_ARGON2_TIME_COST", "memory_cost": "HELPDESK_ARGON2_MEMORY_KIB",
+            "parallelism": "HELPDESK_ARGON2_PARALLELISM"}
+_hasher: PasswordHasher | None = None
+
+
+def hasher() -> PasswordHasher:
+    """The process's hasher, made at its first use from the environment (COST_ENV)."""
+    global _hasher
+    if _hasher is None:
+        _hasher = make_hasher(os.environ)
+    return _hasher
+
+
+def make_hasher(environ) -> PasswordHasher:
+    cost = {}
+    for name, variable in COST_ENV.items():
+        raw = environ.get(variable, "").strip()
+        if raw:
+            if not raw.isdigit() or int(raw) < 1:
+                raise ValueError(f"{variable}={raw!r} is not a positive whole number")
+            cost[name] = int(raw)
+    if cost.get("memory_cost", 65536) < 8 * cost.get("parallelism", 4):
+        raise ValueError(f"{COST_ENV['memory_cost']} must be at least 8 KiB a lane"
+                         f" ({COST_ENV['parallelism']})")
+    return PasswordHasher(**cost)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 class PasswordVerifier:
@@ -40,7 +70,7 @@ class PasswordVerifier:
         self._lock = threading.Lock()
         # Verified against when the login does not exist, so that an unknown
         # login costs as much as a wrong password and timing reveals nothing.
-        self._dummy_hash = _hasher.hash(secrets.token_hex(16))
+        self._dummy_hash = hasher().hash(secrets.token_hex(16))
 
     def _cache_key(self, stored_hash: str, password: str) -> bytes:
         msg = stored_hash.encode() + b"\0" + password.encode("utf-8", "surrogatepass")
@@ -70,6 +100,6 @@ class PasswordVerifier:
     @staticmethod
     def _check(stored_hash: str, password: str) -> bool:
         try:
-            return _hasher.verify(stored_hash, password)
+            return hasher().verify(stored_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False

@@ -1,5 +1,7 @@
 """Shared fixtures.
 
+* Passwords are hashed at Argon2id's lowest cost (HELPDESK_ARGON2_*), in the tests'
+  own process and in the servers and commands they start.
 * Tests may only talk to this machine: any other address fails.
 * Every test that takes ``database_url`` runs once per backend: a SQLite file
   and a database on a real PostgreSQL server started for the session. It is at
@@ -13,12 +15,20 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 
 import pytest
 
 from tests.support.databases import BACKENDS, Templates, make_database, make_migrated_database
 from tests.support.postgres import PostgresServer
+
+# Passwords are hashed at Argon2id's lowest cost (security.COST_ENV), here and in every
+# server and command the tests start: the default cost takes a tenth of a second a hash,
+# and the suite hashes thousands. What is tested of hashing does not depend on the cost.
+for _variable, _value in (("HELPDESK_ARGON2_TIME_COST", "1"), ("HELPDESK_ARGON2_MEMORY_KIB", "8"),
+                          ("HELPDESK_ARGON2_PARALLELISM", "1")):
+    os.environ.setdefault(_variable, _value)
 
 _unknown = set(BACKENDS) - {"sqlite", "postgresql"}
 if _unknown:

@@ -106,3 +106,25 @@ def test_cache_keys_differ_between_verifiers(old_hash):
     """The HMAC key is per process (per verifier), so keys are not precomputable."""
     a, b = PasswordVerifier(), PasswordVerifier()
     assert a._cache_key(old_hash, "correct horse") != b._cache_key(old_hash, "correct horse")
+
+
+def test_argon2_cost_comes_from_the_environment_with_argon2_cffis_defaults():
+    from helpdesk_soap.security import make_hasher
+
+    default = make_hasher({})
+    assert (default.time_cost, default.memory_cost, default.parallelism) == (3, 65536, 4)
+    cheap = make_hasher({"HELPDESK_ARGON2_TIME_COST": "1", "HELPDESK_ARGON2_MEMORY_KIB": "8",
+                         "HELPDESK_ARGON2_PARALLELISM": "1"})
+    assert (cheap.time_cost, cheap.memory_cost, cheap.parallelism) == (1, 8, 1)
+    # A hash carries its cost: one made at another cost verifies as before.
+    assert default.verify(cheap.hash("pw"), "pw")
+
+
+@pytest.mark.parametrize("environ", [{"HELPDESK_ARGON2_TIME_COST": "0"},
+                                     {"HELPDESK_ARGON2_MEMORY_KIB": "lots"},
+                                     {"HELPDESK_ARGON2_MEMORY_KIB": "16"}])  # 8 KiB a lane, 4 lanes
+def test_a_bad_argon2_cost_is_refused_when_the_configuration_is_read(environ):
+    from helpdesk_soap.config import Config
+
+    with pytest.raises(ValueError, match="HELPDESK_ARGON2_"):
+        Config.from_env({"HELPDESK_DATABASE_URL": "sqlite://", **environ})
