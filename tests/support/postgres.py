@@ -38,10 +38,34 @@ def _bin_dir() -> Path:
                        "or set HELPDESK_PG_BIN (or HELPDESK_TEST_BACKENDS=sqlite to skip PostgreSQL)")
 
 
+#: ``LOW-HIGH``: the loopback ports this run may take (CI runs a suite per interpreter at
+#: once, each with a range of its own, below the kernel's ephemeral ports, so two runs never
+#: pick the same port). Unset: a port the kernel picks.
+PORTS_ENV = "HELPDESK_TEST_PORTS"
+_next_port: list[int] = []
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on now: from HELPDESK_TEST_PORTS in turn (each once,
+    until the range wraps), else one the kernel picks."""
+    ports = os.environ.get(PORTS_ENV, "").strip()
+    if not ports:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    low, high = (int(p) for p in ports.split("-"))
+    if not _next_port:
+        _next_port.append(low)
+    for _ in range(high - low + 1):
+        port = _next_port[0]
+        _next_port[0] = port + 1 if port < high else low
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # taken, or still in TIME_WAIT
+            return port
+    raise RuntimeError(f"{PORTS_ENV}={ports}: no free port left")
 
 
 class PostgresServer:
