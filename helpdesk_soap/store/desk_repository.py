@@ -1,5 +1,5 @@
 """The staff desk's queries: the queue (newest change first, by keyset), the technicians'
-preferences (desk_models.TechnicianRow) and the customers they are responsible for
+preferences (models/desk.py: TechnicianRow) and the customers they are responsible for
 (TechnicianCustomerRow: a technician without any is responsible for every customer)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from sqlalchemy import bindparam, delete, exists, false, insert, literal, or_, s
 
 from ..domain.desk import DeskFilter, NotifyEvent, Technician, TechnicianPrefs
 from ..domain.model import AssignmentState, Role
-from .desk_models import TechnicianCustomerRow, TechnicianRow
-from .models import AssignmentRow, CallRow, CustomerRow, LoginRow, StatusRow
+from .models import (AssignmentRow, CallRow, CustomerRow, LoginRow, StatusRow,
+                     TechnicianCustomerRow, TechnicianRow)
 from .repositories.base import core as _core
 from .repositories.call_queries import CallSummary, decode_cursor, summaries, summary_page
 from .session import StoreSession

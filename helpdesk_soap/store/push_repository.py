@@ -18,8 +18,7 @@ from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, updat
 from sqlalchemy.orm import aliased
 
 from ..domain.events import EventDraft, EventType, parse_events
-from .models import CustomerRow, LoginRow
-from .push_models import ListenerRow, PushDeliveryRow, PushEventRow
+from .models import CustomerRow, ListenerRow, LoginRow, PushDeliveryRow, PushEventRow
 from .repositories.base import core as _core
 from .session import StoreSession
 
