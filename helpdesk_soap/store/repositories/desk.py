@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, delete, exists, false, insert, literal, or_, select, tuple_
 
-from ..domain.desk import DeskFilter, NotifyEvent, Technician, TechnicianPrefs
-from ..domain.model import AssignmentState, Role
-from .models import (AssignmentRow, CallRow, CustomerRow, LoginRow, StatusRow,
+from ...domain.desk import DeskFilter, NotifyEvent, Technician, TechnicianPrefs
+from ...domain.model import AssignmentState, Role
+from ..models import (AssignmentRow, CallRow, CustomerRow, LoginRow, StatusRow,
                      TechnicianCustomerRow, TechnicianRow)
-from .repositories.base import core as _core
-from .repositories.call_queries import CallSummary, decode_cursor, summaries, summary_page
-from .session import StoreSession
+from ..session import StoreSession
+from .base import core as _core
+from .call_queries import CallSummary, decode_cursor, summaries, summary_page
 
 _STAFF_ROLES = (Role.STAFF.value, Role.ADMIN.value)
 _EVENT_COLUMNS = {NotifyEvent.NEW_CALL: "notify_new_call", NotifyEvent.REPLY: "notify_reply",

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from .models import CommlogEntryRow, CommlogSwitchRow, LoginRow
-from .session import StoreSession
+from ..models import CommlogEntryRow, CommlogSwitchRow, LoginRow
+from ..session import StoreSession
 
 
 @dataclass(frozen=True, slots=True)
