@@ -152,8 +152,8 @@ class StoreGauges:
 
     def _read(self) -> dict | None:
         from ..services.calls import utcnow
-        from ..store.models import MailMessageRow, OutboxRow, SessionRow
-        from ..store.push_models import ListenerRow, PushDeliveryRow
+        from ..store.models import (ListenerRow, MailMessageRow, OutboxRow, PushDeliveryRow,
+                                    SessionRow)
         from .health import probe_engine
 
         if self._engine is None:

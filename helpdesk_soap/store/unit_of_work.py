@@ -8,20 +8,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..domain.errors import StoreUnavailable
 from ..domain.errors import Conflict
 from .cache import CachedCustomers, CachedLogins, CachedSettings, CachedStatuses, ReferenceCache
-from .admin_repository import AdminRepository
-from .desk_repository import DeskRepository
 from .files import FileStore
 from .fast import IdleConnections
 from .session import StoreSession
-from .commlog_repository import CommlogRepository
-from .mail_repository import MailRepository, TokenRepository
-from .request_type_repository import CachedRequestTypes, RequestTypeRepository
-from .push_repository import PushRepository
-from .repositories import (AssignmentRepository, AttachmentRepository, CallRepository,
-                           CustomerRepository, LoginRepository, OrganisationRepository,
-                           PortalRepository, SessionRepository, SettingsRepository,
-                           StatusRepository, TimeRecordRepository, forget_reference_version,
-                           reference_version, versions)
+from .repositories import (AdminRepository, AssignmentRepository, AttachmentRepository,
+                           CachedRequestTypes, CallRepository, CommlogRepository,
+                           CustomerRepository, DeskRepository, LoginRepository, MailRepository,
+                           OrganisationRepository, PortalRepository, PushRepository,
+                           RequestTypeRepository, SessionRepository, SettingsRepository,
+                           StatusRepository, TimeRecordRepository, TokenRepository,
+                           forget_reference_version, reference_version, versions)
 from .repositories.contents import CallContentCache, ContentRepository
 
 

@@ -217,7 +217,7 @@ def test_a_request_costs_no_query_for_settings_statuses_or_customers(app, engine
     _, statements = statements_of(engine, app, envelope("CreateCall", CREATE))
     assert any("INSERT INTO calls" in s for s in statements)
     cached = ("FROM settings", "FROM call_statuses", "FROM customers", "FROM request_type_fields")
-    # Push's listener lookup (store/push_repository.py) names the customers table for the
+    # Push's listener lookup (store/repositories/push.py) names the customers table for the
     # organisation's members, inside its one statement: it reads no cached table apart.
     assert not [s for s in statements if any(table in s for table in cached)
                 and "FROM push_listeners" not in s]

@@ -10,7 +10,7 @@ from lxml import etree
 
 from helpdesk_soap.client.receiver import BadSignature, parse_push
 from helpdesk_soap.push import payload, signing
-from helpdesk_soap.store.push_repository import Outgoing
+from helpdesk_soap.store.repositories.push import Outgoing
 
 ROOT = Path(__file__).resolve().parents[2]
 STATE = {"CallId": 7, "ExternalTicketId": "EXT-1", "CustomerId": "ACME", "Subject": "Döner & <xml>",

@@ -19,8 +19,7 @@ from helpdesk_soap.services import admin, desk as desk_service, staff
 from helpdesk_soap.soap.app import create_app
 from helpdesk_soap.soap.types import TNS
 from helpdesk_soap.soap.wsse import PASSWORD_TEXT, WSSE
-from helpdesk_soap.store.models import OutboxRow
-from helpdesk_soap.store.push_models import ListenerRow, PushEventRow
+from helpdesk_soap.store.models import ListenerRow, OutboxRow, PushEventRow
 from tests.integration.deskapp import outbox_to
 from tests.integration.webapp import PASSWORD, same_page
 

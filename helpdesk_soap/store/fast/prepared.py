@@ -8,7 +8,7 @@ statement is compiled once per dialect (and, for an INSERT, per set of columns g
 by SQLAlchemy, and then run on the cursor of the connection that SQLAlchemy
 holds for the unit of work, in its transaction. Values go in through the bind
 processors and come out through the result processors of the statement's own types
-(the UTC date-times of models.py, SQLite's dates as text), as SQLAlchemy does it.
+(the UTC date-times of models/base.py, SQLite's dates as text), as SQLAlchemy does it.
 
 SQLAlchemy is still used in full where this would change anything:
 

@@ -27,7 +27,7 @@ def encode_cursor(updated_at: datetime, call_id: int) -> str:
 
 def summaries():
     """The columns of a CallSummary: calls with their customer and status. The staff's
-    search and the desk's queue (desk_repository.py) filter, order and page it."""
+    search and the desk's queue (desk.py) filter, order and page it."""
     return (select(CallRow.id, CallRow.external_ticket_id, CustomerRow.number, CallRow.subject,
                    CallRow.status_code, StatusRow.stage, CallRow.priority, CallRow.category,
                    CallRow.created_at, CallRow.updated_at, CallRow.solution_state,

@@ -18,7 +18,7 @@ down_revision: Union[str, Sequence[str], None] = '0004'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-#: change_counter.id of the reference version (see store/models.py).
+#: change_counter.id of the reference version (see store/models/counters.py).
 REFERENCE_VERSION = 2
 TABLES = ('settings', 'call_statuses')
 BUMP = f"UPDATE change_counter SET value = value + 1 WHERE id = {REFERENCE_VERSION}"

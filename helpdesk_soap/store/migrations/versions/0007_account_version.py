@@ -20,7 +20,7 @@ down_revision: Union[str, Sequence[str], None] = '0006'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-#: change_counter.id of the account version (see store/models.py).
+#: change_counter.id of the account version (see store/models/counters.py).
 ACCOUNT_VERSION = 3
 TABLES = ('logins', 'portals')
 BUMP = f"UPDATE change_counter SET value = value + 1 WHERE id = {ACCOUNT_VERSION}"

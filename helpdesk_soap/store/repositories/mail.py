@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.errors import Conflict
-from .models import LoginTokenRow, MailMessageRow, OutboxRow
-from .session import StoreSession
+from ...domain.errors import Conflict
+from ..models import LoginTokenRow, MailMessageRow, OutboxRow
+from ..session import StoreSession
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,18 @@
 """The staff desk's queries: the queue (newest change first, by keyset), the technicians'
-preferences (desk_models.TechnicianRow) and the customers they are responsible for
+preferences (models/desk.py: TechnicianRow) and the customers they are responsible for
 (TechnicianCustomerRow: a technician without any is responsible for every customer)."""
 
 from __future__ import annotations
 
 from sqlalchemy import bindparam, delete, exists, false, insert, literal, or_, select, tuple_
 
-from ..domain.desk import DeskFilter, NotifyEvent, Technician, TechnicianPrefs
-from ..domain.model import AssignmentState, Role
-from .desk_models import TechnicianCustomerRow, TechnicianRow
-from .models import AssignmentRow, CallRow, CustomerRow, LoginRow, StatusRow
-from .repositories.base import core as _core
-from .repositories.call_queries import CallSummary, decode_cursor, summaries, summary_page
-from .session import StoreSession
+from ...domain.desk import DeskFilter, NotifyEvent, Technician, TechnicianPrefs
+from ...domain.model import AssignmentState, Role
+from ..models import (AssignmentRow, CallRow, CustomerRow, LoginRow, StatusRow,
+                     TechnicianCustomerRow, TechnicianRow)
+from ..session import StoreSession
+from .base import core as _core
+from .call_queries import CallSummary, decode_cursor, summaries, summary_page
 
 _STAFF_ROLES = (Role.STAFF.value, Role.ADMIN.value)
 _EVENT_COLUMNS = {NotifyEvent.NEW_CALL: "notify_new_call", NotifyEvent.REPLY: "notify_reply",

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, BigId, UTCDateTime
+from .base import Base, BigId, UTCDateTime
 
 
 class CommlogSwitchRow(Base):

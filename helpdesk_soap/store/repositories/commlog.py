@@ -1,4 +1,4 @@
-"""The communication log's repository: switches and entries (tables in commlog_models)."""
+"""The communication log's repository: switches and entries (tables in models/commlog.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from .commlog_models import CommlogEntryRow, CommlogSwitchRow
-from .models import LoginRow
-from .session import StoreSession
+from ..models import CommlogEntryRow, CommlogSwitchRow, LoginRow
+from ..session import StoreSession
 
 
 @dataclass(frozen=True, slots=True)

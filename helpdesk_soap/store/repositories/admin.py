@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
-from ..domain.model import Role
-from .models import CustomerRow, LoginRow, OrganisationRow, PortalRow, StatusRow
-from .session import StoreSession
+from ...domain.model import Role
+from ..models import CustomerRow, LoginRow, OrganisationRow, PortalRow, StatusRow
+from ..session import StoreSession
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, BigId, UTCDateTime
+from .base import Base, BigId, UTCDateTime
 
 
 class ListenerRow(Base):

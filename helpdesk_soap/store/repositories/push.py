@@ -17,11 +17,10 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from ..domain.events import EventDraft, EventType, parse_events
-from .models import CustomerRow, LoginRow
-from .push_models import ListenerRow, PushDeliveryRow, PushEventRow
-from .repositories.base import core as _core
-from .session import StoreSession
+from ...domain.events import EventDraft, EventType, parse_events
+from ..models import CustomerRow, ListenerRow, LoginRow, PushDeliveryRow, PushEventRow
+from ..session import StoreSession
+from .base import core as _core
 
 
 @dataclass(frozen=True, slots=True)

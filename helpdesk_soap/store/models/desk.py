@@ -1,13 +1,12 @@
 """Tables of the staff desk (issue 26, migrations 0010 and 0012): each technician's
-availability and notification preferences, and the customers they are responsible for.
-Imported by models.py so that Base.metadata holds them."""
+availability and notification preferences, and the customers they are responsible for."""
 
 from __future__ import annotations
 
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, BigId
+from .base import Base, BigId
 
 
 class TechnicianRow(Base):

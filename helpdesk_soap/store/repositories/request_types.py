@@ -7,12 +7,12 @@ import logging
 
 from sqlalchemy import delete, insert, select
 
-from ..domain.errors import ConfigurationError
-from ..domain.model import Category
-from ..domain.request_types import FIELDS, FieldRule, RequestTypes
-from .cache import _Cached
-from .models import REFERENCE_VERSION, ChangeCounterRow, RequestTypeFieldRow
-from .session import StoreSession
+from ...domain.errors import ConfigurationError
+from ...domain.model import Category
+from ...domain.request_types import FIELDS, FieldRule, RequestTypes
+from ..cache import _Cached
+from ..models import REFERENCE_VERSION, ChangeCounterRow, RequestTypeFieldRow
+from ..session import StoreSession
 
 log = logging.getLogger(__name__)
 
