@@ -1,6 +1,6 @@
 """The repositories a unit of work offers the services (unit_of_work.UnitOfWork), as
 protocols: what the services may ask of the store, in the domain's terms. The store
-implements them (store/repositories/ and the store's other *_repository modules). Where a
+implements them (store/repositories/, a module per aggregate). Where a
 repository returns a row type of the store's own (mail, tokens, the communication log,
 push, the admin pages' lines), it is ``Any`` here: the services read its fields only."""
 

@@ -41,7 +41,7 @@ class ReferenceCache:
         self._version: int | None = None
         self._settings: Settings | None = None
         self._statuses: dict[str, Status] | None = None
-        #: Reference data read whole, by name (the request types, request_type_repository.py).
+        #: Reference data read whole, by name (the request types, repositories/request_types.py).
         self._tables: dict[str, object] = {}
         self._customers: dict[int, Customer] = {}
         self._customer_numbers: dict[str, Customer] = {}
