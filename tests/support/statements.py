@@ -10,6 +10,8 @@ engine event; it watches the drivers:
   more for each trigger it fires and each statement in the trigger, every time with the
   write's own SQL (its values expanded into it): a run of identical reports of a write
   counts as one statement. (A SELECT fires no trigger: each report is a statement.)
+  SQLite also reports an executemany once per parameter set (it runs it so); psycopg's
+  executemany counts once, as SQLAlchemy's listeners counted it.
 * PostgreSQL (psycopg 3): ``psycopg.Cursor.execute`` and ``executemany``, wrapped while
   counting, for the cursors of the watched connections. That includes the cursor the
   fast path keeps with its connection (prepared._cursor), made before counting began.
