@@ -10,6 +10,8 @@
   the tests of the migrations.
   HELPDESK_TEST_BACKENDS=sqlite (or =postgresql) narrows that on a machine
   without PostgreSQL; CI runs both.
+* Statement counts come from the drivers (tests/support/statements.py), which
+  remembers every pooled connection from here on.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ import pytest
 
 from tests.support.databases import BACKENDS, Templates, make_database, make_migrated_database
 from tests.support.postgres import PostgresServer
+from tests.support.statements import track_connections
+
+# Before any engine is made: statements_run counts on every connection a pool holds.
+track_connections()
 
 # Passwords are hashed at Argon2id's lowest cost (security.COST_ENV), here and in every
 # server and command the tests start: the default cost takes a tenth of a second a hash,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from sqlalchemy import text
 
@@ -17,6 +15,7 @@ from helpdesk_soap.store.engine import make_engine, make_session_factory
 from helpdesk_soap.store.migrate import upgrade
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 from tests.support.fast import fast_path_only
+from tests.support.statements import statements_run
 
 #: It records and replays the statements of the store's fast path (store/fast/prepared.py).
 pytestmark = fast_path_only
@@ -67,7 +66,7 @@ def test_the_write_floor_files_a_call_as_createcall_does_with_the_values_it_retu
     assert floor_subject == subject and entries == recorded_entries >= 1
 
 
-def test_the_recording_holds_every_statement_a_createcall_sends(tmp_path, monkeypatch):
+def test_the_recording_holds_every_statement_a_createcall_sends(tmp_path):
     """Nothing goes around the recording (a statement SQLAlchemy ran itself would): what
     the SQLite driver saw, less its transaction control, is what was recorded."""
     url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
@@ -78,26 +77,15 @@ def test_the_recording_holds_every_statement_a_createcall_sends(tmp_path, monkey
     with SqlUnitOfWork(make_session_factory(engine)) as uow:
         admin.add_login(uow, workload.LOGIN, workload.CUSTOMER, workload.PASSWORD)
     engine.dispose()
-    seen: list[str] = []
-    connect = sqlite3.dbapi2.connect
-
-    def traced(*args, **kwargs):
-        connection = connect(*args, **kwargs)
-        connection.set_trace_callback(seen.append)
-        return connection
-
-    monkeypatch.setattr(sqlite3.dbapi2, "connect", traced)  # the module SQLAlchemy uses
     app = create_app(Config(database_url=url))
     try:
         call(app, workload.create_call("warm"))
-        seen.clear()
         log = []
-        with _recording(log):
+        with _recording(log), statements_run() as sent:  # without BEGIN, COMMIT, ROLLBACK
             status, _ = call(app, workload.create_call("traced"))
     finally:
         app.close()
     assert status.startswith("200")
-    sent = [s for s in seen if s.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
     assert len(log) == len(sent) >= 4  # the login's versions, the lookup, the counter, the inserts
     assert [s.split()[0] for s in sent] == [s.sql.split()[0] for s in log]
 

@@ -17,10 +17,11 @@ from helpdesk_soap.config import Config
 from helpdesk_soap.domain.model import Stage, Status
 from helpdesk_soap.services import admin
 from helpdesk_soap.soap.app import create_app
+from helpdesk_soap.store import fast
 from helpdesk_soap.store.cache import ReferenceCache
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 
-from tests.support.fast import fast_path_only
+from tests.support.statements import Statements, statements_run
 from tests.support.wsgi_soap import call, envelope, fault_of
 
 GET = "<h:CallId>424242</h:CallId>"  # CallNotFound: authentication passed
@@ -185,20 +186,10 @@ def test_a_customer_added_through_the_cached_unit_of_work_shows_in_it_at_once(en
         assert uow.customers.by_number("INITECH").name == "Initech"
 
 
-def statements_of(engine, app, body: bytes) -> tuple[str, list[str]]:
-    """The status of the request, and the SQL it ran."""
-    from sqlalchemy import event
-
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine.__class__, "before_cursor_execute", seen)
-    try:
+def statements_of(app, body: bytes) -> tuple[bytes, Statements]:
+    """The answer to the request, and the statements the drivers ran for it (any engine's)."""
+    with statements_run() as statements:
         status, _, answer = call(app, body=body)
-    finally:
-        event.remove(engine.__class__, "before_cursor_execute", seen)
     assert status == "200 OK", answer
     return answer, statements
 
@@ -214,14 +205,14 @@ def test_a_request_costs_no_query_for_settings_statuses_or_customers(app, engine
     created = call(app, body=envelope("CreateCall", CREATE))  # fills the cache
     assert created[0] == "200 OK"
     call_id = etree.fromstring(created[2]).findtext(f".//{{{TNS}}}CallId")
-    _, statements = statements_of(engine, app, envelope("CreateCall", CREATE))
+    _, statements = statements_of(app, envelope("CreateCall", CREATE))
     assert any("INSERT INTO calls" in s for s in statements)
     cached = ("FROM settings", "FROM call_statuses", "FROM customers", "FROM request_type_fields")
     # Push's listener lookup (store/repositories/push.py) names the customers table for the
     # organisation's members, inside its one statement: it reads no cached table apart.
     assert not [s for s in statements if any(table in s for table in cached)
                 and "FROM push_listeners" not in s]
-    answer, statements = statements_of(engine, app, envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>"))
+    answer, statements = statements_of(app, envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>"))
     assert b">ACME<" in answer
     assert any("FROM call_entries" in s for s in statements)
     assert not [s for s in statements if any(table in s for table in cached)]
@@ -251,9 +242,9 @@ def test_a_polled_call_is_read_once_per_version_and_changes_show_at_once(app, en
     here shows both."""
     call_id = create_call(app)
     get = envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>")
-    first, statements = statements_of(engine, app, get)
+    first, statements = statements_of(app, get)
     assert any("FROM call_entries" in s for s in statements)
-    again, statements = statements_of(engine, app, get)
+    again, statements = statements_of(app, get)
     assert again == first
     assert not [s for s in statements if "FROM call_entries" in s or "FROM call_attachments" in s]
     assert any("FROM calls" in s for s in statements)  # the version is read every time
@@ -262,7 +253,7 @@ def test_a_polled_call_is_read_once_per_version_and_changes_show_at_once(app, en
     try:
         note = envelope("AddCallNote", f"<h:CallId>{call_id}</h:CallId><h:Text>Still down on floor 3</h:Text>")
         assert call(other, body=note)[0] == "200 OK"
-        body, _ = statements_of(engine, app, get)
+        body, _ = statements_of(app, get)
         assert history_of(body)[-1] == "Still down on floor 3"
         attach = envelope("AddAttachment", f"<h:CallId>{call_id}</h:CallId><h:FileName>trace.txt</h:FileName>"
                                            "<h:ContentType>text/plain</h:ContentType>"
@@ -270,7 +261,7 @@ def test_a_polled_call_is_read_once_per_version_and_changes_show_at_once(app, en
         assert call(other, body=attach)[0] == "200 OK"
     finally:
         other.close()
-    body, _ = statements_of(engine, app, get)
+    body, _ = statements_of(app, get)
     assert b"trace.txt" in body and history_of(body)[-1].startswith("Attachment added: trace.txt")
 
 
@@ -283,30 +274,35 @@ def test_a_poll_of_an_unchanged_call_is_two_statements(app, engine, credentials)
     get = envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>")
     if credentials == "session token":
         get = session_envelope("GetCallData", f"<h:CallId>{call_id}</h:CallId>", log_in(app))
-    first, _ = statements_of(engine, app, get)  # fills the worker's copy of the entries
-    again, statements = statements_of(engine, app, get)
+    first, _ = statements_of(app, get)  # fills the worker's copy of the entries
+    again, statements = statements_of(app, get)
     assert again == first and f">{call_id}</".encode() in again
     assert len(statements) == 2, statements
 
 
-@fast_path_only
+def folded(engine) -> bool:
+    """Whether the gateway's store folds statements (store/fast: on PostgreSQL, with the
+    fast path on, as the gateway's Config has it from HELPDESK_STORE_FAST)."""
+    return engine.dialect.name == "postgresql" and fast.default()
+
+
 def test_on_postgresql_a_write_of_a_call_is_one_statement(app, engine):
     """The change sequence's UPDATE and the new entries' INSERT are round trips of their own
-    unless they ride in the call's INSERT or UPDATE (data-modifying CTEs, PostgreSQL only).
-    On SQLite, which has none, they stay statements of their own."""
+    unless they ride in the call's INSERT or UPDATE (data-modifying CTEs, PostgreSQL only,
+    on the store's fast path). On SQLite, which has none, they stay statements of their own."""
     from tests.support.wsgi_soap import CREATE
 
-    postgresql = engine.dialect.name == "postgresql"
+    folds = folded(engine)
     for body in (envelope("CreateCall", CREATE), envelope(
             "AddCallNote", f"<h:CallId>{create_call(app)}</h:CallId><h:Text>Still down.</h:Text>")):
-        _, statements = statements_of(engine, app, body)
+        _, statements = statements_of(app, body)
         counter_alone = [s for s in statements if s.lstrip().startswith("UPDATE change_counter")]
         writes = [s for s in statements
                   if "change_seq" in s and not s.lstrip().startswith("SELECT")]
         assert len(writes) == 1, statements
         entries_alone = [s for s in statements if s.lstrip().startswith("INSERT INTO call_entries")]
-        assert len(counter_alone) == len(entries_alone) == (0 if postgresql else 1), statements
-        assert ("next_change" in writes[0]) is postgresql
+        assert len(counter_alone) == len(entries_alone) == (0 if folds else 1), statements
+        assert ("next_change" in writes[0]) is folds
 
 
 def test_a_writing_unit_of_work_never_fills_the_call_cache(engine, seeded, uow_factory):
@@ -344,7 +340,7 @@ def test_no_call_cache_when_it_is_switched_off(engine, seeded, database_url):
     try:
         get = envelope("GetCallData", f"<h:CallId>{create_call(gateway)}</h:CallId>")
         for _ in range(2):
-            _, statements = statements_of(engine, gateway, get)
+            _, statements = statements_of(gateway, get)
             assert any("FROM call_entries" in s for s in statements)
     finally:
         gateway.close()
@@ -403,13 +399,13 @@ def other_worker(engine, seeded, database_url):
 def test_a_request_reads_no_login_while_logins_and_portals_are_unchanged(app, engine):
     """The reference and account versions come in one query in the login's place."""
     get = envelope("GetCallData", f"<h:CallId>{create_call(app)}</h:CallId>")
-    _, statements = statements_of(engine, app, get)
+    _, statements = statements_of(app, get)
     assert not [s for s in statements if "FROM logins" in s or "FROM portals" in s]
     assert len([s for s in statements if "change_counter" in s]) == 1
     token = log_in(app)
     session_get = session_envelope("GetCallData", f"<h:CallId>{create_call(app)}</h:CallId>", token)
     assert call(app, body=session_get)[0] == "200 OK"  # keeps the login by its id
-    _, statements = statements_of(engine, app, session_get)
+    _, statements = statements_of(app, session_get)
     assert [s for s in statements if "FROM sessions" in s]  # the session: every time
     assert not [s for s in statements if "FROM logins" in s or "FROM portals" in s]
 

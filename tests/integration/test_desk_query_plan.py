@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from helpdesk_soap.domain.desk import DeskFilter
 from helpdesk_soap.domain.model import Principal, Role
 from helpdesk_soap.services import desk
 from helpdesk_soap.store.devdata import generate
+from tests.support.statements import statements_run
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
@@ -25,20 +26,13 @@ def test_queue_pages_cost_the_same_at_any_depth(engine, uow_factory):
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
     who = Principal(login_id=None, login_name="plan-tech", customer_id=None, role=Role.STAFF)
-    captured: list[tuple[str, object]] = []
-
-    def listener(conn, cursor, sql, params, context, many):
-        captured.append((sql, params))
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with statements_run(engine) as captured:
         cursor = None
         for _ in range(40):  # 40 pages of 25: a thousand calls deep
             with uow_factory() as uow:
                 cursor = desk.queue(uow, who, DeskFilter(), cursor).next_cursor
             assert cursor is not None
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    queries = [(sql, params) for sql, params in captured if "ORDER BY calls.updated_at DESC" in sql]
+    queries = [(sql, params) for sql, params in captured.executed if "ORDER BY calls.updated_at DESC" in sql]
     assert len(queries) == 40
     with engine.connect() as conn:
         for sql, params in (queries[0], queries[-1]):

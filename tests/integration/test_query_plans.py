@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from helpdesk_soap.domain.model import CallRequest, Category, Priority
 from helpdesk_soap.security import PasswordVerifier
 from helpdesk_soap.services import admin, auth, calls, staff, workflow
 from helpdesk_soap.store.devdata import generate
 from helpdesk_soap.store.models import CustomerRow
+from tests.support.statements import statements_run
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 WATCHED = {"calls", "call_entries"}
@@ -35,10 +36,7 @@ def test_hot_queries_use_indexes(engine, uow_factory):
     with uow_factory() as uow:
         admin.add_login(uow, "plan-login", number, "plan-password")
 
-    captured: list[tuple[str, object]] = []
-    listener = lambda conn, cursor, sql, params, context, many: captured.append((sql, params))  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with statements_run(engine) as captured:
         request = CallRequest(customer_number=number, subject="Plan check", priority=Priority.LOW,
                               category=Category.QUESTION, description="Plan check.",
                               external_ticket_id="PLAN-1")
@@ -61,12 +59,9 @@ def test_hot_queries_use_indexes(engine, uow_factory):
             workflow.list_calls(uow, principal, workflow.OverviewFilter(), page.next_cursor, 5)
             workflow.changed_calls(uow, principal, 100, 20)
 
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-
     checked = 0
     with engine.connect() as conn:
-        for sql, params in captured:
+        for sql, params in captured.executed:
             if not sql.lstrip().upper().startswith(("SELECT", "UPDATE")):
                 continue
             if not any(table in sql for table in WATCHED):

@@ -13,6 +13,7 @@ from helpdesk_soap.store.fast import prepared
 from helpdesk_soap.store.migrate import upgrade
 from helpdesk_soap.store.repositories import reference
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
+from tests.support.statements import statements_run
 
 
 @pytest.fixture(params=[True, False], ids=["fast", "plain"])
@@ -34,15 +35,21 @@ def test_the_switch_decides_how_a_repository_statement_runs(switched):
 
 
 def test_off_the_fast_path_a_writer_begins_through_sqlalchemy(switched):
+    """Whether SQLAlchemy sees the BEGIN IMMEDIATE is the point here, so this test (unlike
+    the statement counts, tests/support/statements.py) listens to SQLAlchemy's statement
+    events; the driver runs the BEGIN IMMEDIATE both ways."""
     engine, on = switched
     statements = []
     event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *rest: statements.append(sql))
     idle = fast.idle_connections(engine)
     try:
-        _write_and_read_back(engine, on, idle, statements)
+        with statements_run(engine) as driver_ran:
+            _write_and_read_back(engine, on, idle, statements)
     finally:
         if idle is not None:
             idle.close()  # the connection it keeps, before the fixture disposes of the engine
+    if engine.dialect.name == "sqlite":
+        assert "BEGIN IMMEDIATE" in driver_ran.control
 
 
 def _write_and_read_back(engine, on, idle, statements):

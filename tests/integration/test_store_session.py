@@ -19,6 +19,7 @@ from helpdesk_soap.store.repositories import versions
 from helpdesk_soap.store.fast import IdleConnections, idle_connections
 from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
 from tests.support.fast import fast_path_only
+from tests.support.statements import statements_run
 
 REQUEST = CallRequest(customer_number="ACME", subject="Phones down", priority=Priority.HIGH,
                       category=Category.QUESTION, description="No dial tone in sales.")
@@ -312,12 +313,6 @@ def test_a_connection_older_than_the_recycle_age_goes_back_to_the_pool(engine, f
         idle.close()
 
 
-def statements_run(engine) -> list[str]:
-    seen = []
-    event.listen(engine, "before_cursor_execute", lambda conn, cursor, sql, *rest: seen.append(sql))
-    return seen
-
-
 def a_session(factory, principal) -> str:
     """A session token's hash, stored for ``principal``'s login."""
     from datetime import timedelta
@@ -331,8 +326,7 @@ def a_session(factory, principal) -> str:
 
 def test_a_session_tokens_query_reads_the_versions_with_the_session(engine, factory, seeded):
     token_hash = a_session(factory, seeded["acme-tts"])
-    statements = statements_run(engine)
-    with SqlUnitOfWork(factory) as uow:
+    with statements_run(engine) as statements, SqlUnitOfWork(factory) as uow:
         login_id, _ = uow.logins.session_of(token_hash)
         assert login_id == seeded["acme-tts"].login_id
         assert versions(uow.session) == reference_and_account_versions(factory)
