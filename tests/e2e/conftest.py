@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpdesk_soap.services import admin
 from tests.support.databases import BACKENDS, make_migrated_database
 from tests.support.server import PASSWORDS, start_server, stop_server
 
@@ -14,13 +15,14 @@ def server(request, tmp_path_factory):
     database_url, drop_database = make_migrated_database(request.param, request, tmp)
     proc, srv = start_server(tmp, database_url)
     try:
-        srv.cli("customer", "add", "ACME", "--name", "Acme Airline")
-        srv.cli("customer", "add", "GLOBEX", "--name", "Globex")
-        for login, customer in (("acme-tts", "ACME"), ("globex-tts", "GLOBEX")):
-            srv.cli("login", "add", login, "--customer", customer, "--password-stdin",
-                    stdin=PASSWORDS[login] + "\n")
-        srv.cli("login", "add", "acme-sl", "--customer", "ACME", "--password-stdin",
-                "--can-set-service-level", stdin=PASSWORDS["acme-sl"] + "\n")
+        # Through the services in this process: what `customer add` and `login add` do,
+        # without a process each (the CLI's own tests start it).
+        with srv.unit_of_work() as uow:
+            admin.add_customer(uow, "ACME", "Acme Airline")
+            admin.add_customer(uow, "GLOBEX", "Globex")
+            for login, customer in (("acme-tts", "ACME"), ("globex-tts", "GLOBEX")):
+                admin.add_login(uow, login, customer, PASSWORDS[login])
+            admin.add_login(uow, "acme-sl", "ACME", PASSWORDS["acme-sl"], can_set_service_level=True)
         yield srv
     finally:
         stop_server(proc)

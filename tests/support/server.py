@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,20 @@ class Server:
                              capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
         return out.stdout
+
+    @contextmanager
+    def unit_of_work(self):
+        """A unit of work on the server's database, in this process: to set up what a test
+        needs through the services, without starting the CLI for each step."""
+        from helpdesk_soap.store.engine import make_engine, make_session_factory
+        from helpdesk_soap.store.unit_of_work import SqlUnitOfWork
+
+        engine = make_engine(self.database_url)
+        try:
+            with SqlUnitOfWork(make_session_factory(engine)) as uow:
+                yield uow
+        finally:
+            engine.dispose()
 
     def client(self, login: str, password: str | None = None, service: str = "helpdesk") -> Client:
         return Client(f"{self.url}/{service}?wsdl", settings=Settings(strict=True),
