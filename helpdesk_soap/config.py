@@ -12,6 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
+from . import envvars
 from .push.settings import PushSettings
 from .security import make_hasher
 
@@ -129,28 +130,23 @@ class Config:
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
         env = os.environ if environ is None else environ
         values: dict = {"database_url": env.get("HELPDESK_DATABASE_URL") or default_database_url()}
-        for key, conv in (("bind", str), ("workers", int), ("max_request_bytes", int),
-                          ("header_timeout", float), ("request_read_timeout", float),
-                          ("request_timeout", float), ("keepalive_timeout", float),
-                          ("auth_cache_seconds", float), ("log_level", str),
-                          ("database_replica_url", str), ("db_pool_size", int),
-                          ("db_max_overflow", int), ("db_pool_recycle", int),
-                          ("sqlite_busy_timeout_ms", int), ("sqlite_checkpoint_every", int),
-                          ("call_cache_mb", int), ("smtp_host", str), ("smtp_port", int),
-                          ("smtp_user", str), ("smtp_password", str), ("smtp_security", str),
-                          ("mail_from", str), ("mail_max_bytes", int), ("mail_quarantine_dir", str),
-                          ("imap_host", str), ("imap_port", int), ("imap_user", str),
-                          ("imap_password", str), ("imap_folder", str), ("imap_security", str),
-                          ("attachment_dir", str), ("log_format", str), ("metrics_token", str),
-                          ("commlog_retention_days", int), ("commlog_max_entry_chars", int),
-                          ("public_url", str), ("web_secret_key", str),
-                          ("web_secure_cookies", str)):
-            raw = env.get(ENV_PREFIX + key.upper())
-            if raw:
-                try:
-                    values[key] = conv(raw)
-                except ValueError:
-                    raise ValueError(f"{ENV_PREFIX}{key.upper()}={raw!r} is not a valid {conv.__name__}") from None
+        values.update(envvars.read(env, ENV_PREFIX, (
+            ("bind", str), ("workers", int), ("max_request_bytes", int),
+            ("header_timeout", float), ("request_read_timeout", float),
+            ("request_timeout", float), ("keepalive_timeout", float),
+            ("auth_cache_seconds", float), ("log_level", str),
+            ("database_replica_url", str), ("db_pool_size", int),
+            ("db_max_overflow", int), ("db_pool_recycle", int),
+            ("sqlite_busy_timeout_ms", int), ("sqlite_checkpoint_every", int),
+            ("call_cache_mb", int), ("smtp_host", str), ("smtp_port", int),
+            ("smtp_user", str), ("smtp_password", str), ("smtp_security", str),
+            ("mail_from", str), ("mail_max_bytes", int), ("mail_quarantine_dir", str),
+            ("imap_host", str), ("imap_port", int), ("imap_user", str),
+            ("imap_password", str), ("imap_folder", str), ("imap_security", str),
+            ("attachment_dir", str), ("log_format", str), ("metrics_token", str),
+            ("commlog_retention_days", int), ("commlog_max_entry_chars", int),
+            ("public_url", str), ("web_secret_key", str), ("web_secure_cookies", str)),
+            "{name}={raw!r} is not a valid {type}"))
         for key in ("smtp_security", "imap_security", "log_format"):
             if key in values:
                 values[key] = values[key].lower()
@@ -177,11 +173,12 @@ class Config:
         for key in ("header_timeout", "request_read_timeout", "request_timeout"):
             if values.get(key, 1) <= 0:
                 raise ValueError(f"{ENV_PREFIX}{key.upper()} must be positive")
-        fast = env.get(ENV_PREFIX + "STORE_FAST", "").strip().lower()
+        fast = env.get(ENV_PREFIX + "STORE_FAST", "").strip()
         if fast:
-            if fast not in ("0", "1", "true", "false", "on", "off", "yes", "no"):
-                raise ValueError("HELPDESK_STORE_FAST must be 0 or 1")
-            values["store_fast"] = fast in ("1", "true", "on", "yes")
+            try:
+                values["store_fast"] = envvars.boolean(fast)
+            except ValueError:
+                raise ValueError("HELPDESK_STORE_FAST must be 0 or 1") from None
         values["push"] = PushSettings.from_env(env)
         make_hasher(env)  # a bad Argon2 cost (security.COST_ENV) fails here, not at a login
         config = cls(**values)

@@ -53,40 +53,29 @@ def call_add_contact(config: Config, call_id: int, text: str, contact_type: str,
     click.echo(f"contact entry added to call {call_id}")
 
 
-@call.command("set-status")
-@click.argument("call_id", type=int)
-@click.argument("code")
-@_author
-@pass_config
-def call_set_status(config: Config, call_id: int, code: str, author: str) -> None:
-    from ..services import staff
-
-    with unit_of_work(config) as uow:
-        staff.set_status(uow, call_id, code, author=author)
-    click.echo(f"call {call_id} is now {code}")
+#: ``call NAME CALL_ID ARGUMENT``: the staff service's function that takes the argument's
+#: text, and what is echoed after it (with ``call_id`` and the ``value``).
+TEXT_CHANGES = (
+    ("set-status", "code", "set_status", "call {call_id} is now {value}"),
+    ("set-result", "text", "set_result", "result of call {call_id} set"),
+    ("propose-solution", "text", "propose_solution", "solution proposed for call {call_id}"),
+)
 
 
-@call.command("set-result")
-@click.argument("call_id", type=int)
-@click.argument("text")
-@_author
-@pass_config
-def call_set_result(config: Config, call_id: int, text: str, author: str) -> None:
-    from ..services import staff
+def _text_change(name: str, argument: str, function: str, done: str) -> None:
+    @click.argument("call_id", type=int)
+    @click.argument(argument)
+    @_author
+    @pass_config
+    def command(config: Config, call_id: int, author: str, **text: str) -> None:
+        from ..services import staff
 
-    with unit_of_work(config) as uow:
-        staff.set_result(uow, call_id, text, author=author)
-    click.echo(f"result of call {call_id} set")
+        (value,) = text.values()
+        with unit_of_work(config) as uow:
+            getattr(staff, function)(uow, call_id, value, author=author)
+        click.echo(done.format(call_id=call_id, value=value))
+    call.command(name)(command)
 
 
-@call.command("propose-solution")
-@click.argument("call_id", type=int)
-@click.argument("text")
-@_author
-@pass_config
-def call_propose_solution(config: Config, call_id: int, text: str, author: str) -> None:
-    from ..services import staff
-
-    with unit_of_work(config) as uow:
-        staff.propose_solution(uow, call_id, text, author=author)
-    click.echo(f"solution proposed for call {call_id}")
+for _row in TEXT_CHANGES:
+    _text_change(*_row)

@@ -35,30 +35,36 @@ def customer_list(config: Config) -> None:
             click.echo(f"{c.number}\t{c.name}")
 
 
-@customer.command("set-organisation")
-@click.argument("number")
-@click.argument("organisation", required=False)
-@pass_config
-def customer_set_organisation(config: Config, number: str, organisation: str | None) -> None:
-    """Put a customer into an organisation (without ORGANISATION: take it out)."""
-    from ..services import admin
+#: ``customer NAME NUMBER [ARGUMENT]``: its help, the admin service's function that takes the
+#: argument (None without it), and what is echoed after it (with ``number`` and the ``value``,
+#: or the last text when the argument is left out).
+CUSTOMER_CHANGES = (
+    ("set-organisation", "organisation",
+     "Put a customer into an organisation (without ORGANISATION: take it out).",
+     "set_customer_organisation", "customer {number} is now in {value}", "no organisation"),
+    ("set-mail-domain", "domain",
+     "File mail from any address at DOMAIN for this customer (without DOMAIN: none).",
+     "set_customer_mail_domain", "mail domain of customer {number}: {value}", "none"),
+)
 
-    with unit_of_work(config) as uow:
-        admin.set_customer_organisation(uow, number, organisation)
-    click.echo(f"customer {number} is now in {organisation or 'no organisation'}")
+
+def _customer_change(name: str, argument: str, help: str, function: str, done: str,
+                     left_out: str) -> None:
+    @click.argument("number")
+    @click.argument(argument, required=False)
+    @pass_config
+    def command(config: Config, number: str, **given: str | None) -> None:
+        from ..services import admin
+
+        (value,) = given.values()
+        with unit_of_work(config) as uow:
+            getattr(admin, function)(uow, number, value)
+        click.echo(done.format(number=number, value=value or left_out))
+    customer.command(name, help=help)(command)
 
 
-@customer.command("set-mail-domain")
-@click.argument("number")
-@click.argument("domain", required=False)
-@pass_config
-def customer_set_mail_domain(config: Config, number: str, domain: str | None) -> None:
-    """File mail from any address at DOMAIN for this customer (without DOMAIN: none)."""
-    from ..services import admin
-
-    with unit_of_work(config) as uow:
-        admin.set_customer_mail_domain(uow, number, domain)
-    click.echo(f"mail domain of customer {number}: {domain or 'none'}")
+for _row in CUSTOMER_CHANGES:
+    _customer_change(*_row)
 
 
 @click.group("organisation")

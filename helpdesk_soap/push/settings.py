@@ -6,12 +6,7 @@ import ipaddress
 import os
 from dataclasses import dataclass
 
-
-def _bool(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-        raise ValueError(raw)
-    return value in ("1", "true", "yes", "on")
+from .. import envvars
 
 
 def _networks(raw: str) -> tuple:
@@ -53,19 +48,12 @@ class PushSettings:
     @classmethod
     def from_env(cls, environ=None) -> PushSettings:
         env = os.environ if environ is None else environ
-        values = {}
-        for key, conv in (("worker", _bool), ("allow_networks", _networks),
-                          ("retry_first", float), ("retry_factor", float), ("retry_cap", float),
-                          ("retry_jitter", float), ("max_attempts", int), ("max_age", float),
-                          ("timeout", float), ("max_response_bytes", int), ("concurrency", int),
-                          ("poll_interval", float), ("failing_after", int)):
-            name = "HELPDESK_PUSH_" + key.upper()
-            raw = env.get(name)
-            if raw:
-                try:
-                    values[key] = conv(raw)
-                except ValueError:
-                    raise ValueError(f"{name}={raw!r} is not valid") from None
+        values = envvars.read(env, "HELPDESK_PUSH_", (
+            ("worker", envvars.boolean), ("allow_networks", _networks),
+            ("retry_first", float), ("retry_factor", float), ("retry_cap", float),
+            ("retry_jitter", float), ("max_attempts", int), ("max_age", float),
+            ("timeout", float), ("max_response_bytes", int), ("concurrency", int),
+            ("poll_interval", float), ("failing_after", int)), "{name}={raw!r} is not valid")
         settings = cls(**values)
         if settings.max_attempts < 1 or settings.concurrency < 1 or settings.timeout <= 0:
             raise ValueError("HELPDESK_PUSH_MAX_ATTEMPTS, _CONCURRENCY and _TIMEOUT must be positive")

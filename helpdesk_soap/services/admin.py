@@ -47,16 +47,24 @@ def _login_id(uow: UnitOfWork, name: str) -> int:
     return record.principal.login_id
 
 
-def add_customer(uow: UnitOfWork, number: str, name: str) -> Customer:
-    number = number.strip()
-    if not number:
-        raise InvalidArgument("A customer number must not be empty.", field="number")
+def _add_unique(uow: UnitOfWork, key: str, field: str, what: str, empty: str, find, add):
+    """Add what ``key`` (stripped) names: not empty, not taken (checked in the writing
+    transaction), one commit. ``find(key)`` looks for it, ``add(key)`` adds it."""
+    key = key.strip()
+    if not key:
+        raise InvalidArgument(empty, field=field)
     uow.begin_write()
-    if uow.customers.by_number(number) is not None:
-        raise AlreadyExists(f"Customer {number!r} already exists.", field="number")
-    customer = uow.customers.add(number, name.strip() or number)
+    if find(key) is not None:
+        raise AlreadyExists(f"{what} {key!r} already exists.", field=field)
+    added = add(key)
     uow.commit()
-    return customer
+    return added
+
+
+def add_customer(uow: UnitOfWork, number: str, name: str) -> Customer:
+    return _add_unique(uow, number, "number", "Customer", "A customer number must not be empty.",
+                       uow.customers.by_number,
+                       lambda number: uow.customers.add(number, name.strip() or number))
 
 
 def list_customers(uow: UnitOfWork) -> list[Customer]:
@@ -160,15 +168,9 @@ def set_setting(uow: UnitOfWork, key: str, raw: str) -> Settings:
 
 
 def add_organisation(uow: UnitOfWork, name: str) -> int:
-    name = name.strip()
-    if not name:
-        raise InvalidArgument("An organisation name must not be empty.", field="name")
-    uow.begin_write()
-    if uow.organisations.by_name(name) is not None:
-        raise AlreadyExists(f"Organisation {name!r} already exists.", field="name")
-    org_id = uow.organisations.add(name)
-    uow.commit()
-    return org_id
+    return _add_unique(uow, name, "name", "Organisation",
+                       "An organisation name must not be empty.", uow.organisations.by_name,
+                       uow.organisations.add)
 
 
 def set_customer_organisation(uow: UnitOfWork, customer_number: str, organisation: str | None) -> None:

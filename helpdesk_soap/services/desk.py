@@ -95,62 +95,55 @@ def _fresh(uow: UnitOfWork, call_id: int, version: int | None) -> None:
         raise CallChanged()
 
 
+def _change(uow: UnitOfWork, principal: Principal, call_id: int, version: int | None, change,
+            *args, **kwargs):
+    """One desk change to a call: staff only, the form's ``version`` checked (None: no
+    check), made by the staff service's ``change`` in the technician's name."""
+    require_staff(principal)
+    _fresh(uow, call_id, version)
+    return change(uow, call_id, *args, author=principal.login_name, **kwargs)
+
+
 def add_entry(uow: UnitOfWork, principal: Principal, call_id: int, text: str, *,
               kind: EntryKind, visibility: Visibility, contact_type: ContactType | None = None):
     """Entries only add: two technicians writing at once both keep theirs, no version check."""
-    require_staff(principal)
-    _fresh(uow, call_id, None)
-    return staff.add_entry(uow, call_id, kind, text, author=principal.login_name,
-                           visibility=visibility, contact_type=contact_type)
+    return _change(uow, principal, call_id, None, staff.add_entry, kind, text,
+                   visibility=visibility, contact_type=contact_type)
 
 
 def set_status(uow: UnitOfWork, principal: Principal, call_id: int, version: int | None,
                status_code: str):
-    require_staff(principal)
-    _fresh(uow, call_id, version)
-    return staff.set_status(uow, call_id, status_code, author=principal.login_name)
+    return _change(uow, principal, call_id, version, staff.set_status, status_code)
 
 
 def set_result(uow: UnitOfWork, principal: Principal, call_id: int, version: int | None,
                text: str):
-    require_staff(principal)
-    _fresh(uow, call_id, version)
-    return staff.set_result(uow, call_id, text, author=principal.login_name)
+    return _change(uow, principal, call_id, version, staff.set_result, text)
 
 
 def set_visibility(uow: UnitOfWork, principal: Principal, call_id: int, version: int | None,
                    internal: bool):
     """The status bar's visibility: internal (staff only) or public."""
-    require_staff(principal)
-    _fresh(uow, call_id, version)
-    return staff.set_visibility(uow, call_id, internal, author=principal.login_name)
+    return _change(uow, principal, call_id, version, staff.set_visibility, internal)
 
 
 def propose_solution(uow: UnitOfWork, principal: Principal, call_id: int, version: int | None,
                      text: str):
-    require_staff(principal)
-    _fresh(uow, call_id, version)
-    return staff.propose_solution(uow, call_id, text, author=principal.login_name)
+    return _change(uow, principal, call_id, version, staff.propose_solution, text)
 
 
 def assign(uow: UnitOfWork, principal: Principal, call_id: int, technician: str,
            state: AssignmentState):
-    require_staff(principal)
-    _fresh(uow, call_id, None)
-    return staff.assign(uow, call_id, technician, state, author=principal.login_name)
+    return _change(uow, principal, call_id, None, staff.assign, technician, state)
 
 
 def unassign(uow: UnitOfWork, principal: Principal, call_id: int, technician: str):
-    require_staff(principal)
-    _fresh(uow, call_id, None)
-    return staff.unassign(uow, call_id, technician, author=principal.login_name)
+    return _change(uow, principal, call_id, None, staff.unassign, technician)
 
 
 def record_time(uow: UnitOfWork, principal: Principal, call_id: int, minutes: int, note: str):
-    require_staff(principal)
-    _fresh(uow, call_id, None)
-    return staff.record_time(uow, call_id, minutes, note, technician=principal.login_name,
-                             author=principal.login_name)
+    return _change(uow, principal, call_id, None, staff.record_time, minutes, note,
+                   technician=principal.login_name)
 
 
 # -- availability and notifications (source document 004) --------------------------------

@@ -19,11 +19,6 @@ from . import types as t
 from .streaming import content
 
 
-#: Faults of Login: the credentials are in the body, so no session faults.
-LOGIN_FAULTS = [f.AuthenticationFailed, f.AccessDenied, f.ServiceUnavailable, f.InvalidArgument,
-                f.ConfigurationError, f.Unavailable, f.InternalError]
-
-
 class HelpdeskService(ServiceBase):
     """The customer side: ticket systems (integration logins) and people at customers.
 
@@ -33,8 +28,7 @@ class HelpdeskService(ServiceBase):
 
     __in_header__ = t.Session
 
-    @rpc(t.req(Unicode, max_len=254), t.req(Unicode, max_len=1024), _returns=t.req(t.SessionInfo),
-         _throws=LOGIN_FAULTS)
+    @sessions.login_rpc()
     def Login(ctx, LoginName, Password):
         """Open a session: LoginName is the login's name (or customer number) or e-mail address."""
         return sessions.login(ctx, LoginName, Password)

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from spyne import Unicode, rpc
+
 from ..services import auth
 from . import convert
+from . import faults as f
 from . import types as t
+
+#: Faults of Login: the credentials are in the body, so no session faults.
+LOGIN_FAULTS = [f.AuthenticationFailed, f.AccessDenied, f.ServiceUnavailable, f.InvalidArgument,
+                f.ConfigurationError, f.Unavailable, f.InternalError]
+
+
+def login_rpc():
+    """Both services' Login on the wire: LoginName and Password in, the session out."""
+    return rpc(t.req(Unicode, max_len=254), t.req(Unicode, max_len=1024),
+               _returns=t.req(t.SessionInfo), _throws=LOGIN_FAULTS)
 
 
 def login(ctx, name: str, password: str) -> t.SessionInfo:

@@ -18,7 +18,6 @@ from . import staff_types as st
 from . import convert
 from . import types as t
 from .streaming import content
-from .service import LOGIN_FAULTS
 
 CALL_FAULTS = [*f.COMMON, f.UnknownReference]
 
@@ -30,8 +29,7 @@ def _author(ctx) -> str:
 class StaffService(ServiceBase):
     __in_header__ = t.Session
 
-    @rpc(t.req(Unicode, max_len=254), t.req(Unicode, max_len=1024), _returns=t.req(t.SessionInfo),
-         _throws=LOGIN_FAULTS)
+    @sessions.login_rpc()
     def Login(ctx, LoginName, Password):
         """Open a session for a staff or admin login."""
         return sessions.login(ctx, LoginName, Password)

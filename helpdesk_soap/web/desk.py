@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext
 
 from ..domain import errors
 from ..domain.desk import NotifyEvent
@@ -82,65 +82,43 @@ def entry(call_id: int):
         uow(), context.principal(), call_id, form.get("text", ""), **desk_forms.entry(form)))
 
 
-@bp.route("/calls/<int:call_id>/status", methods=["POST"])
-@staff_only
-def status(call_id: int):
-    form = request.form
-    return _change(call_id, "general", _("The status is changed."), lambda: desk.set_status(
-        uow(), context.principal(), call_id, desk_forms.version(form), form.get("status", "")))
+def _field(name: str):
+    """Reads one text field of the form ("" when it is missing)."""
+    return lambda form: form.get(name, "")
 
 
-@bp.route("/calls/<int:call_id>/visibility", methods=["POST"])
-@staff_only
-def visibility(call_id: int):
-    form = request.form
-    return _change(call_id, "visibility", _("The visibility is changed."),
-                   lambda: desk.set_visibility(uow(), context.principal(), call_id,
-                                               desk_forms.version(form),
-                                               desk_forms.internal(form)))
+#: The call view's forms that make one change with values read from the form: the URL's
+#: last part (also the view's name), the anchor the answer returns to, what is flashed, the
+#: desk service, and how each of its values after the call's id is read.
+FORM_CHANGES = (
+    ("status", "general", lazy_gettext("The status is changed."), desk.set_status,
+     desk_forms.version, _field("status")),
+    ("visibility", "visibility", lazy_gettext("The visibility is changed."), desk.set_visibility,
+     desk_forms.version, desk_forms.internal),
+    ("result", "general", lazy_gettext("The result is saved."), desk.set_result,
+     desk_forms.version, _field("result")),
+    ("solution", "solution", lazy_gettext("The solution is proposed to the customer."),
+     desk.propose_solution, desk_forms.version, _field("solution")),
+    ("assign", "fleet", lazy_gettext("The fleet is updated."), desk.assign,
+     _field("technician"), desk_forms.assignment_state),
+    ("unassign", "fleet", lazy_gettext("The fleet is updated."), desk.unassign,
+     _field("technician")),
+    ("time", "time", lazy_gettext("The time is recorded."), desk.record_time,
+     desk_forms.minutes, _field("note")),
+)
 
 
-@bp.route("/calls/<int:call_id>/result", methods=["POST"])
-@staff_only
-def result(call_id: int):
-    form = request.form
-    return _change(call_id, "general", _("The result is saved."), lambda: desk.set_result(
-        uow(), context.principal(), call_id, desk_forms.version(form), form.get("result", "")))
+def _form_view(name: str, anchor: str, done, change, *values):
+    def view(call_id: int):
+        form = request.form
+        return _change(call_id, anchor, str(done), lambda: change(
+            uow(), context.principal(), call_id, *(value(form) for value in values)))
+    view.__name__ = name
+    bp.add_url_rule(f"/calls/<int:call_id>/{name}", name, staff_only(view), methods=["POST"])
 
 
-@bp.route("/calls/<int:call_id>/solution", methods=["POST"])
-@staff_only
-def solution(call_id: int):
-    form = request.form
-    return _change(call_id, "solution", _("The solution is proposed to the customer."),
-                   lambda: desk.propose_solution(uow(), context.principal(), call_id,
-                                                 desk_forms.version(form),
-                                                 form.get("solution", "")))
-
-
-@bp.route("/calls/<int:call_id>/assign", methods=["POST"])
-@staff_only
-def assign(call_id: int):
-    form = request.form
-    return _change(call_id, "fleet", _("The fleet is updated."), lambda: desk.assign(
-        uow(), context.principal(), call_id, form.get("technician", ""),
-        desk_forms.assignment_state(form)))
-
-
-@bp.route("/calls/<int:call_id>/unassign", methods=["POST"])
-@staff_only
-def unassign(call_id: int):
-    form = request.form
-    return _change(call_id, "fleet", _("The fleet is updated."), lambda: desk.unassign(
-        uow(), context.principal(), call_id, form.get("technician", "")))
-
-
-@bp.route("/calls/<int:call_id>/time", methods=["POST"])
-@staff_only
-def time(call_id: int):
-    form = request.form
-    return _change(call_id, "time", _("The time is recorded."), lambda: desk.record_time(
-        uow(), context.principal(), call_id, desk_forms.minutes(form), form.get("note", "")))
+for _row in FORM_CHANGES:
+    _form_view(*_row)
 
 
 @bp.route("/calls/<int:call_id>/attach", methods=["POST"])
