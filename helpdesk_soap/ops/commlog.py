@@ -128,7 +128,7 @@ class Recorder:
         from ..services import commlog
 
         try:
-            exchange = commlog.Recorded(
+            exchange = commlog.Exchange(
                 at=datetime.now().astimezone(), request_id=fields["request_id"],
                 login_id=facts.get("login_id"), login_name=facts.get("login") or "-",
                 service=fields.get("service") or "-", operation=facts.get("operation"),

@@ -10,9 +10,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..domain.commlog import Exchange
 from ..domain.errors import InvalidArgument, UnknownReference
 from ..domain.model import Principal, Role
 from .auth import require_role
@@ -23,22 +23,6 @@ MAX_MINUTES = 7 * 24 * 60
 MAX_PAGE = 200
 #: ListCommlog's page when the caller names none.
 DEFAULT_PAGE = 50
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """One exchange to record, already masked and cut to size."""
-
-    at: datetime
-    request_id: str
-    login_id: int | None
-    login_name: str
-    service: str
-    operation: str | None
-    result: str
-    http_status: int
-    request: str
-    response: str
 
 
 def _actor(principal: Principal | None, *roles: Role) -> str:
@@ -124,12 +108,8 @@ def active_switches(uow: UnitOfWork, now: datetime | None = None) -> list:
     return uow.commlog.active(now or utcnow())
 
 
-def record(uow: UnitOfWork, exchange: Recorded) -> None:
+def record(uow: UnitOfWork, exchange: Exchange) -> None:
     """For the recorder (no caller): keep one exchange."""
     uow.begin_write()
-    uow.commlog.add(at=exchange.at, request_id=exchange.request_id, login_id=exchange.login_id,
-                    login_name=exchange.login_name, service=exchange.service,
-                    operation=exchange.operation, result=exchange.result,
-                    http_status=exchange.http_status, request=exchange.request,
-                    response=exchange.response)
+    uow.commlog.add(exchange)
     uow.commit()

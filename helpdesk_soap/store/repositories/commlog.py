@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from ...domain.commlog import Exchange, LoggedExchange
 from ..models import CommlogEntryRow, CommlogSwitchRow, LoginRow
 from ..session import StoreSession
 
@@ -20,24 +21,11 @@ class Switch:
     expires_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    id: int
-    at: datetime
-    request_id: str
-    login_id: int | None
-    login_name: str
-    service: str
-    operation: str | None
-    result: str
-    http_status: int
-    request: str
-    response: str
+_FIELDS = tuple(f.name for f in fields(LoggedExchange))
 
 
-def _entry(row: CommlogEntryRow) -> Entry:
-    return Entry(row.id, row.at, row.request_id, row.login_id, row.login_name, row.service,
-                 row.operation, row.result, row.http_status, row.request, row.response)
+def _entry(row: CommlogEntryRow) -> LoggedExchange:
+    return LoggedExchange(**{name: getattr(row, name) for name in _FIELDS})
 
 
 class CommlogRepository:
@@ -60,19 +48,18 @@ class CommlogRepository:
             .where(CommlogSwitchRow.expires_at > now).order_by(CommlogSwitchRow.id)).all()
         return [Switch(s.login_id, name, s.enabled_by, s.enabled_at, s.expires_at) for s, name in rows]
 
-    def add(self, *, at: datetime, request_id: str, login_id: int | None, login_name: str,
-            service: str, operation: str | None, result: str, http_status: int, request: str,
-            response: str) -> int:
-        row = CommlogEntryRow(at=at, request_id=request_id[:128], login_id=login_id,
-                              login_name=login_name[:254], service=service[:20],
-                              operation=operation[:100] if operation else None, result=result[:100],
-                              http_status=http_status, request=request, response=response)
+    def add(self, e: Exchange) -> int:
+        row = CommlogEntryRow(at=e.at, request_id=e.request_id[:128], login_id=e.login_id,
+                              login_name=e.login_name[:254], service=e.service[:20],
+                              operation=e.operation[:100] if e.operation else None,
+                              result=e.result[:100], http_status=e.http_status, request=e.request,
+                              response=e.response)
         self.session.add(row)
         self.session.flush()
         return row.id
 
     def entries(self, login_id: int | None = None, before_id: int | None = None,
-                limit: int = 50) -> list[Entry]:
+                limit: int = 50) -> list[LoggedExchange]:
         query = select(CommlogEntryRow).order_by(CommlogEntryRow.id.desc()).limit(limit)
         if login_id is not None:
             query = query.where(CommlogEntryRow.login_id == login_id)
@@ -80,7 +67,7 @@ class CommlogRepository:
             query = query.where(CommlogEntryRow.id < before_id)
         return [_entry(row) for row in self.session.scalars(query)]
 
-    def get(self, entry_id: int) -> Entry | None:
+    def get(self, entry_id: int) -> LoggedExchange | None:
         row = self.session.get(CommlogEntryRow, entry_id)
         return _entry(row) if row is not None else None
 
