@@ -113,21 +113,33 @@ def test_proxy_is_wrapped_with_natural_types(server, tmp_path, service):
             "ChangeResult RecordTime(long CallId, int Minutes, string Note, string Technician)"
 
 
+#: What Mono prints when its runtime aborts while shutting down its threads.
+MONO_SHUTDOWN_CRASH = "condition `previous_token == NULL || previous_token == INTERRUPT_STATE' not met"
+
+
 def test_csharp_client(server, tmp_path):
     require_mono()
     login, password = "interop-dotnet", "dotnet-password-1"
     server.cli("login", "add", login, "--customer", "ACME", "--password-stdin", stdin=password + "\n")
     server.cli("login", "add", "tech-dotnet", "--role", "staff", "--password-stdin",
                stdin="tech-password\n")
-    proposed = HelpdeskClient(server.url, login, password).create_call(
-        "ACME", "to accept", "Accept me.").call_id
-    StaffClient(server.url, "tech-dotnet", "tech-password").propose_solution(proposed, "fix")
 
-    env = dict(os.environ, HELPDESK_URL=server.url, HELPDESK_LOGIN=login, HELPDESK_PASSWORD=password,
-               HELPDESK_CUSTOMER_ID="ACME", PROPOSED_CALL_ID=str(proposed),
-               HELPDESK_DOTNET_BUILD_DIR=str(tmp_path))
-    out = subprocess.run(["bash", str(BUILD)], env=env, capture_output=True, encoding="utf-8",
-                         timeout=300)
+    def run_example():
+        proposed = HelpdeskClient(server.url, login, password).create_call(
+            "ACME", "to accept", "Accept me.").call_id
+        StaffClient(server.url, "tech-dotnet", "tech-password").propose_solution(proposed, "fix")
+        env = dict(os.environ, HELPDESK_URL=server.url, HELPDESK_LOGIN=login,
+                   HELPDESK_PASSWORD=password, HELPDESK_CUSTOMER_ID="ACME",
+                   PROPOSED_CALL_ID=str(proposed), HELPDESK_DOTNET_BUILD_DIR=str(tmp_path))
+        return proposed, subprocess.run(["bash", str(BUILD)], env=env, capture_output=True,
+                                        encoding="utf-8", timeout=300)
+
+    proposed, out = run_example()
+    if out.returncode != 0 and MONO_SHUTDOWN_CRASH in out.stdout + out.stderr \
+            and "\ndone\n" in out.stdout:
+        # Mono's runtime sometimes aborts on its own way out, after Main returned, on a busy
+        # machine (mono/mono#10832): not ours to fix; the example runs once more.
+        proposed, out = run_example()
     assert out.returncode == 0, f"stdout:\n{out.stdout}\nstderr:\n{out.stderr}"
     assert "warning" not in out.stdout.lower() + out.stderr.lower(), out.stdout + out.stderr
 
