@@ -180,6 +180,6 @@ class Config:
             except ValueError:
                 raise ValueError("HELPDESK_STORE_FAST must be 0 or 1") from None
         values["push"] = PushSettings.from_env(env)
-        make_hasher(env)  # a bad Argon2 cost (security.COST_ENV) fails here, not at a login
+        make_hasher(env)  # a bad Argon2 cost (HELPDESK_ARGON2_*) fails here, not at a login
         config = cls(**values)
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

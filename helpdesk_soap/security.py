@@ -24,18 +24,28 @@ from collections import OrderedDict
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from . import envvars
 
 #: Argon2id's cost: HELPDESK_ARGON2_TIME_COST (passes), HELPDESK_ARGON2_MEMORY_KIB and
 #: HELPDESK_ARGON2_PARALLELISM (lanes). Unset: argon2-cffi's defaults, RFC 9106's
 #: low-memory profile (3 passes over 64 MiB, 4 lanes). A stored hash carries its own cost,
 #: so a changed cost applies to passwords set from then on, and old hashes still verify.
-COST_ENV = {"time_cost": "HELPDESK_ARGON2_TIME_COST", "memory_cost": "HELPDESK_ARGON2_MEMORY_KIB",
-            "parallelism": "HELPDESK_ARGON2_PARALLELISM"}
+COST_PREFIX = "HELPDESK_ARGON2_"
 _hasher: PasswordHasher | None = None
 
 
+def _positive(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError(raw)
+    return value
+
+
+_COST = (("time_cost", _positive), ("memory_kib", _positive), ("parallelism", _positive))
+
+
 def hasher() -> PasswordHasher:
-    """The process's hasher, made at its first use from the environment (COST_ENV)."""
+    """The process's hasher, made at its first use from the environment (COST_PREFIX)."""
     global _hasher
     if _hasher is None:
         _hasher = make_hasher(os.environ)
@@ -43,17 +53,13 @@ def hasher() -> PasswordHasher:
 
 
 def make_hasher(environ) -> PasswordHasher:
-    cost = {}
-    for name, variable in COST_ENV.items():
-        raw = environ.get(variable, "").strip()
-        if raw:
-            if not raw.isdigit() or int(raw) < 1:
-                raise ValueError(f"{variable}={raw!r} is not a positive whole number")
-            cost[name] = int(raw)
-    if cost.get("memory_cost", 65536) < 8 * cost.get("parallelism", 4):
-        raise ValueError(f"{COST_ENV['memory_cost']} must be at least 8 KiB a lane"
-                         f" ({COST_ENV['parallelism']})")
-    return PasswordHasher(**cost)
+    cost = envvars.read(environ, COST_PREFIX, _COST,
+                        "{name}={raw!r} is not a positive whole number")
+    memory = cost.pop("memory_kib", 65536)
+    if memory < 8 * cost.get("parallelism", 4):
+        raise ValueError(f"{COST_PREFIX}MEMORY_KIB must be at least 8 KiB a lane"
+                         f" ({COST_PREFIX}PARALLELISM)")
+    return PasswordHasher(memory_cost=memory, **cost)
 
 
 def hash_password(password: str) -> str:

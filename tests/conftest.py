@@ -29,7 +29,7 @@ from tests.support.statements import track_connections
 # Before any engine is made: statements_run counts on every connection a pool holds.
 track_connections()
 
-# Passwords are hashed at Argon2id's lowest cost (security.COST_ENV), here and in every
+# Passwords are hashed at Argon2id's lowest cost (security.COST_PREFIX), here and in every
 # server and command the tests start: the default cost takes a tenth of a second a hash,
 # and the suite hashes thousands. What is tested of hashing does not depend on the cost.
 for _variable, _value in (("HELPDESK_ARGON2_TIME_COST", "1"), ("HELPDESK_ARGON2_MEMORY_KIB", "8"),
