@@ -51,6 +51,34 @@ def migrated_engine(config: Config):
     return engine
 
 
+#: sysexits.h EX_TEMPFAIL: try again later (an MTA keeps the message and delivers it again).
+EX_TEMPFAIL = 75
+
+
+def current_engine(config: Config, refusal: str):
+    """An engine on a database whose schema is at the code's heads; nothing here migrates.
+
+    A schema that is behind (or no schema, or a store that does not answer) exits 75 with
+    ``refusal`` and the reason: the mail intake (an MTA delivers the message again once
+    ``helpdesk-soap db upgrade`` ran) and the push worker (serve migrated before it starts
+    it) never make a database of their own where the configured one is missing.
+    """
+    import sys
+
+    from ..domain.errors import StoreUnavailable
+    from ..store.engine import make_engine
+    from ..store.migrate import SchemaNotCurrent, check_current
+
+    engine = make_engine(config.database_url)
+    try:
+        check_current(engine)
+    except (SchemaNotCurrent, StoreUnavailable) as exc:
+        engine.dispose()
+        click.echo(f"helpdesk-soap: {refusal}: {exc}", err=True)
+        sys.exit(EX_TEMPFAIL)
+    return engine
+
+
 @contextmanager
 def unit_of_work(config: Config):
     from ..store.engine import make_session_factory

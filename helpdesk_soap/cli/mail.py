@@ -13,10 +13,8 @@ from pathlib import Path
 import click
 
 from ..config import Config, default_quarantine_dir
-from .base import pass_config, unit_of_work
+from .base import EX_TEMPFAIL, current_engine, pass_config, unit_of_work
 
-#: sysexits.h EX_TEMPFAIL: an MTA keeps the message and delivers it again later.
-EX_TEMPFAIL = 75
 
 
 @contextmanager
@@ -28,7 +26,7 @@ def _intake(config: Config):
 
     logging.basicConfig(level=config.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    engine = _current_engine(config)
+    engine = current_engine(config, "mail not taken in")
     factory = make_session_factory(engine)
     try:
         files = FileStore(config.attachment_root)
@@ -37,26 +35,6 @@ def _intake(config: Config):
                          config.mail_max_bytes)
     finally:
         engine.dispose()
-
-
-def _current_engine(config: Config):
-    """An engine on a database whose schema is at the code's heads; intake never migrates.
-
-    A schema that is behind (or no schema, or a store that does not answer) exits 75:
-    an MTA keeps the message and delivers it again once ``helpdesk-soap db upgrade`` ran.
-    """
-    from ..domain.errors import StoreUnavailable
-    from ..store.engine import make_engine
-    from ..store.migrate import SchemaNotCurrent, check_current
-
-    engine = make_engine(config.database_url)
-    try:
-        check_current(engine)
-    except (SchemaNotCurrent, StoreUnavailable) as exc:
-        engine.dispose()
-        click.echo(f"helpdesk-soap: mail not taken in: {exc}", err=True)
-        sys.exit(EX_TEMPFAIL)
-    return engine
 
 
 def _every(interval: float, loop: bool, body) -> None:

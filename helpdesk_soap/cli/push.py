@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .base import migrated_engine, pass_config, unit_of_work
+from .base import current_engine, pass_config, unit_of_work
 
 
 @click.group("push")
@@ -23,7 +23,9 @@ def push_run(config, parent_pid: int | None) -> None:
     """Deliver push events until stopped (serve starts one of these itself)."""
     from ..push.worker import run_worker
 
-    migrated_engine(config).dispose()  # migrated
+    # Checked, not migrated: serve migrated before it started this worker, and a worker
+    # that finds no database (a file moved away) must not make an empty one in its place.
+    current_engine(config, "push worker not started").dispose()
     run_worker(config, parent_pid)
 
 

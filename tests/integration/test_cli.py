@@ -155,3 +155,22 @@ def test_demo_does_not_claim_to_keep_a_password_changed_since(database_url, tmp_
     assert second["HELPDESK_STAFF_PASSWORD"] == first["HELPDESK_STAFF_PASSWORD"]
     assert f'{second["HELPDESK_PASSWORD"]} (new)' in screen
     assert f'{second["HELPDESK_STAFF_PASSWORD"]} (kept)' in screen
+
+
+def test_push_run_checks_the_schema_and_never_makes_a_database(empty_database_url):
+    """The push worker (serve starts it after migrating) never migrates: on a database with
+    no schema, e.g. where the file was moved away, it exits 75 naming the command, and
+    leaves no schema behind that could pass for the real database."""
+    from helpdesk_soap.store.engine import make_engine
+    from helpdesk_soap.store.migrate import current_revisions
+
+    refused = cli(empty_database_url, "push", "run")
+    assert refused.returncode == 75, refused.stderr
+    assert "push worker not started" in refused.stderr
+    assert "run `helpdesk-soap db upgrade` first" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    engine = make_engine(empty_database_url)
+    try:
+        assert current_revisions(engine) == frozenset()
+    finally:
+        engine.dispose()
