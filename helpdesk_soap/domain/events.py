@@ -55,12 +55,29 @@ def status_events(old: Status | None, new: Status, result: str | None) -> list[E
     return events
 
 
+#: Who may hear of a call's changes: (listener id, the names of the event types it wants)
+#: for each active listener the change reaches (the store's PushRepository.audience).
+Audience = tuple[tuple[int, frozenset[str]], ...]
+
+
+def recipients(types, audience: Audience) -> tuple[tuple[EventType, tuple[int, ...]], ...]:
+    """Each of ``types`` with the listeners of ``audience`` that want it, in order; a type
+    that no listener wants is left out."""
+    found = []
+    for event_type in types:
+        wanting = tuple(lid for lid, events in audience if event_type.value in events)
+        if wanting:
+            found.append((event_type, wanting))
+    return tuple(found)
+
+
 @dataclass(frozen=True, slots=True)
 class EventDraft:
     """An event as a service decides it, before the store numbers and fans it out."""
 
     call_id: int
-    types: tuple[EventType, ...]
+    #: Each event type with the listeners it goes to (``recipients``).
+    recipients: tuple[tuple[EventType, tuple[int, ...]], ...]
     #: The login that made the change: its own listeners are not told (no echo loops).
     origin_login_id: int | None
     state: dict

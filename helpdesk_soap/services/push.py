@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.events import EventDraft, EventType, customer_state
+from ..domain.events import EventDraft, EventType, customer_state, recipients
 from ..domain.model import Call
 from .unit_of_work import UnitOfWork
 
@@ -30,9 +30,13 @@ def written(uow: UnitOfWork, call: Call, types, origin_login_id: int | None, now
     types = tuple(dict.fromkeys(EventType(t) for t in types))
     if not types or call.internal:  # an internal call reaches no customer's system
         return 0
+    wanted = recipients(types, uow.push.audience(call.customer_id, call.created_by_login_id,
+                                                 origin_login_id))
+    if not wanted:  # nobody listens: no state to build
+        return 0
     status = uow.statuses.get(call.status_code)
     customer = uow.customers.get(call.customer_id)
     state = customer_state(call, status, customer.number if customer else "",
                            list(entries if entries is not None else ()))
-    draft = EventDraft(call.id, types, origin_login_id, state)
-    return uow.push.write(draft, call.change_seq, call.customer_id, call.created_by_login_id, now)
+    draft = EventDraft(call.id, wanted, origin_login_id, state)
+    return uow.push.write(draft, call.change_seq, now)

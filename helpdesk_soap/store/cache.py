@@ -21,6 +21,16 @@ shows at once, in every worker. A request reads both versions in one query
 (repository.versions), where it read the login before. Sessions are not kept:
 every request reads its session, so a logout or an expiry shows at once. A
 password is verified against the stored hash as before (security.py).
+
+Who hears of a write is kept under the same two versions: the push listeners a
+change of a customer's call reaches, and the technicians who chose an event
+(of a customer's new call: those responsible for it). The listeners, the
+technicians' preferences and the customers they are named for move the account
+version too (migration 0013). A write uses what its request found when it
+started, as the reference data: a listener registered while a write runs hears
+of the writes that start after its registration returned. A unit of work that
+changes any of them reads the database until it ends (``bypass``), so nothing
+it has not committed is kept.
 """
 
 from __future__ import annotations
@@ -32,7 +42,8 @@ from ..domain.settings import Settings
 
 #: Customers a worker keeps at most; past that it starts again from none.
 MAX_CUSTOMERS = 10_000
-#: Logins a worker keeps at most; past that it starts again from none.
+#: Logins, audiences and subscriber lists a worker keeps at most; past that it starts
+#: again from none.
 MAX_LOGINS = 10_000
 
 
@@ -45,8 +56,9 @@ class ReferenceCache:
         self._tables: dict[str, object] = {}
         self._customers: dict[int, Customer] = {}
         self._customer_numbers: dict[str, Customer] = {}
-        self._login_versions: tuple[int, int] | None = None
-        self._logins: dict = {}
+        #: What is kept under the (reference, account) versions: logins and who hears of what.
+        self._account_versions: tuple[int, int] | None = None
+        self._accounts: dict = {}
 
     def _at(self, version: int) -> None:
         if version != self._version:
@@ -92,24 +104,24 @@ class ReferenceCache:
             self._customers[customer.id] = self._customer_numbers[customer.number] = customer
         return customer
 
-    def login(self, versions: tuple[int, int], key, load: Callable[[], object | None]):
-        """The login record kept under ``key`` at these (reference, account) versions, or
-        what ``load()`` reads (kept unless None: unknown names fill nothing)."""
-        if versions != self._login_versions:
-            self._login_versions, self._logins = versions, {}
-        found = self._logins.get(key)
+    def account(self, versions: tuple[int, int], key, load: Callable[[], object | None]):
+        """What is kept under ``key`` at these (reference, account) versions (a login, an
+        audience), or what ``load()`` reads (kept unless None: unknown names fill nothing)."""
+        if versions != self._account_versions:
+            self._account_versions, self._accounts = versions, {}
+        found = self._accounts.get(key)
         if found is None:
             found = load()
             if found is not None:
-                if len(self._logins) >= MAX_LOGINS:
-                    self._logins = {}
-                self._logins[key] = found
+                if len(self._accounts) >= MAX_LOGINS:
+                    self._accounts = {}
+                self._accounts[key] = found
         return found
 
     def clear(self) -> None:
         self._version = self._settings = self._statuses = None
         self._customers, self._customer_numbers, self._tables = {}, {}, {}
-        self._login_versions, self._logins = None, {}
+        self._account_versions, self._accounts = None, {}
 
 
 class _Cached:
@@ -219,7 +231,57 @@ class CachedLogins:
         return (record, expires_at) if record is not None else None
 
     def _kept(self, key, load):
-        record = self._cache.login(self._versions(), key, load)
+        record = self._cache.account(self._versions(), key, load)
         if record is not None:
             self._inner.remember(record)
         return record
+
+
+class _Audiences:
+    """A repository whose answers to "who hears of this write" read through the cache;
+    its other methods go to the repository, and those that change who hears of what
+    tell the unit of work (``changed``): until it ends, ``bypass()`` is true."""
+
+    _CHANGES: tuple[str, ...] = ()
+
+    def __init__(self, inner, cache: ReferenceCache, versions: Callable[[], tuple[int, int]],
+                 changed: Callable[[], None], bypass: Callable[[], bool]):
+        self._inner, self._cache = inner, cache
+        self._versions, self._changed, self._bypass = versions, changed, bypass
+
+    def __getattr__(self, name):
+        found = getattr(self._inner, name)
+        if name not in self._CHANGES:
+            return found
+
+        def changing(*args, **kwargs):
+            self._changed()
+            return found(*args, **kwargs)
+        return changing
+
+    def _kept(self, key, load):
+        if self._bypass():
+            return load()
+        return self._cache.account(self._versions(), key, load)
+
+
+class CachedPush(_Audiences):
+    """The push repository; ``audience`` reads through the cache."""
+
+    _CHANGES = ("add_listener", "update_listener", "remove_listener")
+
+    def audience(self, customer_id: int, created_by_login_id: int | None,
+                 origin_login_id: int | None):
+        return self._kept(("audience", customer_id, created_by_login_id, origin_login_id),
+                          lambda: self._inner.audience(customer_id, created_by_login_id,
+                                                       origin_login_id))
+
+
+class CachedDesk(_Audiences):
+    """The desk repository; ``subscribers`` reads through the cache."""
+
+    _CHANGES = ("set_customers", "put_prefs")
+
+    def subscribers(self, event, customer_id: int | None = None):
+        return self._kept(("subscribers", event, customer_id),
+                          lambda: tuple(self._inner.subscribers(event, customer_id)))

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
 from ..domain.errors import Conflict
-from .cache import CachedCustomers, CachedLogins, CachedSettings, CachedStatuses, ReferenceCache
+from .cache import (CachedCustomers, CachedDesk, CachedLogins, CachedPush, CachedSettings,
+                    CachedStatuses, ReferenceCache)
 from .files import FileStore
 from .fast import IdleConnections
 from .session import StoreSession
@@ -68,6 +69,9 @@ class SqlUnitOfWork:
             self.customers = CachedCustomers(self.customers, *args)
             self.logins = CachedLogins(self.logins, self._cache, lambda: versions(session),
                                        lambda: self._writing or self._ended)
+            audiences = (self._cache, lambda: versions(session), self._reference_change, bypass)
+            self.push = CachedPush(self.push, *audiences)  # who hears of a write
+            self.desk = CachedDesk(self.desk, *audiences)
         self._writing = self._ended = False
         return self
 

@@ -128,15 +128,15 @@ def test_logins_are_kept_per_versions_and_bounded(monkeypatch):
             return value
         return read
 
-    assert cache.login((1, 1), "a", load("A")) == "A"
-    assert cache.login((1, 1), "a", load("A2")) == "A"  # kept
-    assert cache.login((1, 2), "a", load("A3")) == "A3"  # the accounts moved
-    assert cache.login((2, 2), "a", load("A4")) == "A4"  # the reference data moved
-    assert cache.login((2, 2), "nobody", load(None)) is None
-    assert cache.login((2, 2), "nobody", load(None)) is None  # unknown: never kept
-    cache.login((2, 2), "b", load("B"))
-    cache.login((2, 2), "c", load("C"))  # the third: the cache starts again from none
-    assert cache.login((2, 2), "a", load("A5")) == "A5"
+    assert cache.account((1, 1), "a", load("A")) == "A"
+    assert cache.account((1, 1), "a", load("A2")) == "A"  # kept
+    assert cache.account((1, 2), "a", load("A3")) == "A3"  # the accounts moved
+    assert cache.account((2, 2), "a", load("A4")) == "A4"  # the reference data moved
+    assert cache.account((2, 2), "nobody", load(None)) is None
+    assert cache.account((2, 2), "nobody", load(None)) is None  # unknown: never kept
+    cache.account((2, 2), "b", load("B"))
+    cache.account((2, 2), "c", load("C"))  # the third: the cache starts again from none
+    assert cache.account((2, 2), "a", load("A5")) == "A5"
     cache.clear()
-    assert cache.login((2, 2), "a", load("A6")) == "A6"
+    assert cache.account((2, 2), "a", load("A6")) == "A6"
     assert reads == ["A", "A3", "A4", None, None, "B", "C", "A5", "A6"]

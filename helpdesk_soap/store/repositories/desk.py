@@ -126,9 +126,9 @@ class DeskRepository:
     def subscribers(self, event: NotifyEvent,
                     customer_id: int | None = None) -> list[Technician]:
         """The active, available technicians who chose ``event``; of a new call (given its
-        ``customer_id``), only those responsible for the customer. On CreateCall's path, so
-        prepared module-level statements (store/prepared.py, like the store's other hot
-        statements): a change nobody subscribed to costs one small round trip."""
+        ``customer_id``), only those responsible for the customer. On every write's path, so
+        prepared module-level statements, read through the cache (store/cache.py): while
+        nothing changed, a write asks nothing."""
         if event is NotifyEvent.NEW_CALL and customer_id is not None:
             rows = _core(self.session, _NEW_CALL_SUBSCRIBERS, {"customer_id": customer_id})
         else:

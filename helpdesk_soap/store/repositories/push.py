@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from ...domain.events import EventDraft, EventType, parse_events
+from ...domain.events import Audience, EventDraft, EventType, parse_events
 from ..models import CustomerRow, ListenerRow, LoginRow, PushDeliveryRow, PushEventRow
 from ..session import StoreSession
 from .base import core as _core
@@ -129,29 +129,31 @@ class PushRepository:
 
     # -- events, in the change's transaction -------------------------------------------
 
-    def write(self, draft: EventDraft, change_seq: int, customer_id: int,
-              created_by_login_id: int | None, now: datetime) -> int:
-        """Store the draft's events and a delivery for each listener that wants them; the
-        number of deliveries. Listeners of the login that made the change get none."""
-        # On every write's path: one prepared module-level statement (store/prepared.py),
-        # with -1 standing for "no such login" (ids are positive).
+    def audience(self, customer_id: int, created_by_login_id: int | None,
+                 origin_login_id: int | None) -> Audience:
+        """The active listeners a change of a call of ``customer_id``, filed by
+        ``created_by_login_id`` and made by ``origin_login_id``, reaches (``_AUDIENCE``),
+        with the event types each wants. Read on every write's path, through the cache
+        (store/cache.py): one prepared module-level statement where it is not kept, with
+        -1 standing for "no such login" (ids are positive)."""
         params = {"customer_id": customer_id,
                   "created_by": -1 if created_by_login_id is None else created_by_login_id,
-                  "origin": -1 if draft.origin_login_id is None else draft.origin_login_id}
-        listeners = [(lid, set(events.split(",")))
-                     for lid, events in _core(self.session, _AUDIENCE, params)]
+                  "origin": -1 if origin_login_id is None else origin_login_id}
+        return tuple((lid, frozenset(events.split(",")))
+                     for lid, events in _core(self.session, _AUDIENCE, params))
+
+    def write(self, draft: EventDraft, change_seq: int, now: datetime) -> int:
+        """Store the draft's events, each with a delivery for each of its recipients; the
+        number of deliveries."""
         count = 0
         state = json.dumps(draft.state, sort_keys=True)
-        for event_type in draft.types:
-            wanting = [lid for lid, events in listeners if event_type.value in events]
-            if not wanting:
-                continue
+        for event_type, listener_ids in draft.recipients:
             event = PushEventRow(event_uid=str(uuid.uuid4()), call_id=draft.call_id,
                                  change_seq=change_seq, type=event_type.value,
                                  origin_login_id=draft.origin_login_id, state=state, created_at=now)
             self.session.add(event)
             self.session.flush()
-            for lid in wanting:
+            for lid in listener_ids:
                 self.session.add(PushDeliveryRow(
                     event_id=event.id, listener_id=lid, call_id=draft.call_id, state="pending",
                     attempts=0, next_attempt_at=now, created_at=now))
