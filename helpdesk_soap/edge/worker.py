@@ -34,6 +34,12 @@ from .framing import (MAX_HEAD, ChunkScanner, Refusal, head_end, malformed, refu
                       too_large)
 
 
+#: How long a worker waits, per connection it holds (up to ACCEPT_DEFER_MAX of them), before
+#: it accepts another: an idle worker takes a new connection at once.
+ACCEPT_DEFER = 0.01
+ACCEPT_DEFER_MAX = 2
+
+
 class EdgeWorker(Answering, base.Worker):
     """See the module's doc. Settings come from the application's Config; answering a
     whole request (running the application, refusals, sending) is answer.py's."""
@@ -47,6 +53,8 @@ class EdgeWorker(Answering, base.Worker):
         for listener in self.sockets:
             listener.setblocking(False)
             self.listeners[listener.fileno()] = (listener, listener.getsockname())
+        #: Listening again at listen_at, after a deferral of accepting that ends at deferred.
+        self.listening, self.listen_at, self.deferred = False, None, None
         self._listen(True)
         self.sel.register(self.PIPE[0], selectors.EVENT_READ, "pipe")
         last_sweep = last_notify = 0.0
@@ -56,7 +64,11 @@ class EdgeWorker(Answering, base.Worker):
                 if now - last_notify >= 0.5:
                     self.notify()
                     last_notify = now
-                for key, mask in self.sel.select(0.5):
+                if self.listen_at is not None and now >= self.listen_at:
+                    self.listen_at = None
+                    self._listen(True)
+                wait = 0.5 if self.listen_at is None else min(0.5, self.listen_at - now)
+                for key, mask in self.sel.select(wait):
                     self._event(key, mask)
                 now = time.monotonic()
                 if now - last_sweep >= 0.25:
@@ -101,6 +113,8 @@ class EdgeWorker(Answering, base.Worker):
     # -- connections ---------------------------------------------------------------------
 
     def _listen(self, on: bool) -> None:
+        if on == self.listening:
+            return
         self.listening = on
         for listener, _ in self.listeners.values():
             if on:
@@ -109,7 +123,19 @@ class EdgeWorker(Answering, base.Worker):
                 self.sel.unregister(listener)
 
     def _accept(self, listener) -> None:
-        for _ in range(64):
+        now = time.monotonic()
+        if self.conns and (self.deferred is None or now > self.deferred + ACCEPT_DEFER):
+            # Every idle worker wakes for a new connection, and the first to accept keeps it
+            # for as long as its client keeps it alive: two ticket systems' connections
+            # often both went to one worker while the other idled. A worker that holds
+            # connections lets a less busy one take it first (ACCEPT_DEFER each), and takes
+            # it only if it is still waiting then (until ACCEPT_DEFER after that).
+            self.deferred = self.listen_at = now + min(len(self.conns), ACCEPT_DEFER_MAX) * ACCEPT_DEFER
+            self._listen(False)
+            return
+        # Idle, it takes one and looks again (the next is another worker's first); after
+        # its deferral, what is still waiting had that chance.
+        for _ in range(64 if self.conns else 1):
             if len(self.conns) >= self.cfg.worker_connections:
                 self._listen(False)  # the backlog waits until a connection ends
                 return

@@ -4,8 +4,11 @@ and nothing is stored (docs/slow-clients.md)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
+import time
+import uuid
 
 import pytest
 import requests
@@ -20,7 +23,7 @@ from tests.support.http_soap import GOOD_CALL, SOAP, create, envelope, fault, he
 
 #: Short deadlines, so that the tests wait little for what they provoke.
 TIMEOUTS = {"HELPDESK_HEADER_TIMEOUT": "2", "HELPDESK_REQUEST_READ_TIMEOUT": "1",
-            "HELPDESK_REQUEST_TIMEOUT": "10"}
+            "HELPDESK_REQUEST_TIMEOUT": "10", "HELPDESK_KEEPALIVE_TIMEOUT": "2"}
 CONTENT = "QUJD" * 100_000  # 300 KB of base64: a request above the streaming threshold
 
 
@@ -258,3 +261,41 @@ def test_keep_alive_pipelining_and_forwarded_addresses_still_work(edge):
     answer = raw(edge, (f"POST /helpdesk HTTP/1.1\r\nHost: {host}\r\nExpect: 100-continue\r\n"
                         f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body)
     assert answer.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK")
+
+
+def _worker_of(edge, session: requests.Session, request_id: str) -> int:
+    """The pid of the worker that answered the request ``request_id`` on ``session``'s kept
+    connection (from its request line in the server's log)."""
+    assert session.get(edge.url + "/helpdesk?wsdl", timeout=30,
+                       headers={"X-Request-ID": request_id}).status_code == 200
+    pattern = re.compile(rf" (\d+) INFO helpdesk_soap\.access: request request_id={request_id} ")
+    for _ in range(50):
+        found = pattern.search(edge.log.read_text())
+        if found:
+            return int(found.group(1))
+        time.sleep(0.1)
+    raise AssertionError(f"no request line for {request_id}")
+
+
+def test_kept_alive_clients_spread_over_the_workers(edge):
+    """Two ticket systems keep a connection open each: the second goes to the worker that
+    holds none, not to whichever woke first (both then ran on one worker while the other
+    idled). A worker holding fewer connections is the one that takes the next, so first the
+    connections earlier tests left idle time out; then fresh ones find both workers up."""
+    time.sleep(max(float(TIMEOUTS["HELPDESK_HEADER_TIMEOUT"]),
+                   float(TIMEOUTS["HELPDESK_KEEPALIVE_TIMEOUT"])) + 1)
+    seen = set()
+    for n in range(100):
+        with requests.Session() as session:
+            seen.add(_worker_of(edge, session, f"warm{n}{uuid.uuid4().hex}"))
+        if len(seen) == 2:
+            break
+    assert len(seen) == 2, "the second worker never answered"
+    for trial in range(3):
+        with requests.Session() as first, requests.Session() as second:
+            one = _worker_of(edge, first, f"first{trial}{uuid.uuid4().hex}")
+            other = _worker_of(edge, second, f"second{trial}{uuid.uuid4().hex}")
+            assert one != other, f"trial {trial}: both kept connections on worker {one}"
+            # and each keeps its worker
+            assert _worker_of(edge, first, f"again{trial}{uuid.uuid4().hex}") == one
+        time.sleep(0.3)  # both workers see their connections close
